@@ -1,0 +1,204 @@
+"""The 2D toy data sets, ported from TensorFlow Playground's ``src/dataset.ts``.
+
+Lecturers show these sets next to the original playground, so the binary and regression
+generators keep its exact geometry and, importantly, its notion of *noise*: for circle,
+xor and the regression sets the noise jitters the position at which the label is
+computed while the stored point stays clean, so noise shows up as wrong labels near the
+class border instead of as fuzzier point clouds. Gauss, spiral and the multi-class sets
+jitter the points themselves, as the original does for gauss and spiral.
+
+Every generator has the signature ``(n_samples, noise, rng) -> (points, labels)`` with
+``points`` float64 ``(N, 2)`` and ``labels`` float64 ``(N,)``; ``noise`` is a fraction in
+``[0, 0.5]`` (the UI's 0-50 %). Points come out in generation order (class by class);
+shuffling belongs to the train/test split. Arguments are validated by
+:func:`playground.data.datasets.make_dataset`, not here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+RADIUS_CIRCLE = 5.0
+RADIUS_REGRESSION = 6.0
+BLOB_RING_RADIUS = 4.0
+
+Arrays = tuple[np.ndarray, np.ndarray]
+
+
+def class_sizes(n_samples: int, n_classes: int) -> list[int]:
+    """Split ``n_samples`` over ``n_classes`` so that the sizes add up to exactly ``n``.
+
+    TF Playground loops ``i < n/2`` per class and so returns n+1 points for odd n. Here
+    the remainder goes to the first classes, one extra point each (for two classes: to
+    the first class), so the slider value is the number of points the user gets.
+    """
+    base, extra = divmod(n_samples, n_classes)
+    return [base + (1 if c < extra else 0) for c in range(n_classes)]
+
+
+def _linear(
+    value: np.ndarray | float, domain: tuple[float, float], target: tuple[float, float]
+) -> np.ndarray | float:
+    """d3.scale.linear(): map ``domain`` linearly onto ``target`` (no clamping)."""
+    (d0, d1), (r0, r1) = domain, target
+    return r0 + (np.asarray(value, dtype=np.float64) - d0) * (r1 - r0) / (d1 - d0)
+
+
+def gauss_std(noise: float) -> float:
+    """Standard deviation of the gauss and blobs clusters for a given noise.
+
+    TF Playground maps noise 0..0.5 linearly onto a *variance* of 0.5..4.
+    """
+    return float(np.sqrt(_linear(noise, (0.0, 0.5), (0.5, 4.0))))
+
+
+def _binary(points_pos: np.ndarray, points_neg: np.ndarray) -> Arrays:
+    points = np.concatenate([points_pos, points_neg]).astype(np.float64)
+    labels = np.concatenate([np.ones(len(points_pos)), -np.ones(len(points_neg))])
+    return np.ascontiguousarray(points), labels
+
+
+def circle(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """A disc of positives (r < 2.5) inside a ring of negatives (3.5 <= r < 5)."""
+    n_pos, n_neg = class_sizes(n_samples, 2)
+    parts = []
+    for count, (r_low, r_high) in ((n_pos, (0.0, 2.5)), (n_neg, (3.5, 5.0))):
+        r = rng.uniform(r_low, r_high, count)
+        angle = rng.uniform(0.0, 2 * np.pi, count)
+        xy = np.column_stack([r * np.sin(angle), r * np.cos(angle)])
+        jitter = rng.uniform(-RADIUS_CIRCLE, RADIUS_CIRCLE, (count, 2)) * noise
+        inside = np.hypot(*(xy + jitter).T) < RADIUS_CIRCLE * 0.5
+        parts.append((xy, np.where(inside, 1.0, -1.0)))
+    points = np.concatenate([parts[0][0], parts[1][0]])
+    labels = np.concatenate([parts[0][1], parts[1][1]])
+    return np.ascontiguousarray(points), labels
+
+
+def xor(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """Four quadrants, positive where x*y >= 0, with a 0.3 gap along both axes."""
+    xy = rng.uniform(-5.0, 5.0, (n_samples, 2))
+    xy += np.where(xy > 0, 0.3, -0.3)
+    jitter = rng.uniform(-5.0, 5.0, (n_samples, 2)) * noise
+    noisy = xy + jitter
+    labels = np.where(noisy[:, 0] * noisy[:, 1] >= 0, 1.0, -1.0)
+    return xy, labels
+
+
+def gauss(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """Two Gaussian clouds around (2, 2) (+1) and (-2, -2) (-1); noise widens them."""
+    n_pos, n_neg = class_sizes(n_samples, 2)
+    std = gauss_std(noise)
+    return _binary(rng.normal(2.0, std, (n_pos, 2)), rng.normal(-2.0, std, (n_neg, 2)))
+
+
+def _spiral_arm(count: int, delta_t: float, noise: float, rng: np.random.Generator) -> np.ndarray:
+    """One arm: radius grows 0 -> 5 while the angle turns 1.75 full turns."""
+    i = np.arange(count, dtype=np.float64)
+    r = i / count * 5.0
+    t = 1.75 * i / count * 2 * np.pi + delta_t
+    x = r * np.sin(t) + rng.uniform(-1.0, 1.0, count) * noise
+    y = r * np.cos(t) + rng.uniform(-1.0, 1.0, count) * noise
+    return np.column_stack([x, y])
+
+
+def spiral(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """Two interleaved spirals, the second rotated by pi (the hardest binary set)."""
+    n_pos, n_neg = class_sizes(n_samples, 2)
+    return _binary(_spiral_arm(n_pos, 0.0, noise, rng), _spiral_arm(n_neg, np.pi, noise, rng))
+
+
+MOONS_SCALE = 3.5
+MOONS_JITTER = 2.0  # std of the Gaussian jitter per unit of noise, in data units
+
+
+def moons(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """Two interleaving half circles (scikit-learn's ``make_moons``), scaled to the view.
+
+    The unit moons span x in [-1, 2] and y in [-0.5, 1]; they are centred and scaled by
+    3.5 so they fill about [-5.3, 5.3] x [-2.6, 2.6]. Noise is Gaussian jitter of std
+    ``2 * noise``: at 0.5 (std 1) the moons overlap a lot but their shape still shows.
+    """
+    n_pos, n_neg = class_sizes(n_samples, 2)
+    t_pos = rng.uniform(0.0, np.pi, n_pos)
+    t_neg = rng.uniform(0.0, np.pi, n_neg)
+    upper = np.column_stack([np.cos(t_pos), np.sin(t_pos)])
+    lower = np.column_stack([1.0 - np.cos(t_neg), 0.5 - np.sin(t_neg)])
+    centre = np.array([0.5, 0.25])
+    points, labels = _binary((upper - centre) * MOONS_SCALE, (lower - centre) * MOONS_SCALE)
+    points += rng.normal(0.0, 1.0, points.shape) * (MOONS_JITTER * noise)
+    return points, labels
+
+
+def _regression_inputs(
+    n_samples: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Uniform points in [-6, 6]^2 plus the jittered positions their labels are read at."""
+    xy = rng.uniform(-RADIUS_REGRESSION, RADIUS_REGRESSION, (n_samples, 2))
+    jitter = rng.uniform(-RADIUS_REGRESSION, RADIUS_REGRESSION, (n_samples, 2)) * noise
+    return xy, xy + jitter
+
+
+def reg_plane(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """Target (x + y) / 10, a tilted plane.
+
+    TF Playground does not clamp, so with noise a few labels leave [-1, 1]; they are
+    clamped here because the output unit (tanh) cannot reach them anyway.
+    """
+    xy, noisy = _regression_inputs(n_samples, noise, rng)
+    labels = _linear(noisy[:, 0] + noisy[:, 1], (-10.0, 10.0), (-1.0, 1.0))
+    return xy, np.clip(labels, -1.0, 1.0)
+
+
+REG_GAUSSIANS = (
+    (-4.0, 2.5, 1.0),
+    (0.0, 2.5, -1.0),
+    (4.0, 2.5, 1.0),
+    (-4.0, -2.5, -1.0),
+    (0.0, -2.5, 1.0),
+    (4.0, -2.5, -1.0),
+)
+
+
+def reg_gauss_label(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Six signed cones of radius 2; the one with the largest absolute value wins."""
+    label = np.zeros(np.broadcast(x, y).shape)
+    for cx, cy, sign in REG_GAUSSIANS:
+        scale = np.clip(_linear(np.hypot(x - cx, y - cy), (0.0, 2.0), (1.0, 0.0)), 0.0, 1.0)
+        candidate = sign * scale
+        label = np.where(np.abs(candidate) > np.abs(label), candidate, label)
+    return label
+
+
+def reg_gauss(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+    """Regression target made of six bumps of alternating sign on a 3 x 2 grid."""
+    xy, noisy = _regression_inputs(n_samples, noise, rng)
+    return xy, reg_gauss_label(noisy[:, 0], noisy[:, 1])
+
+
+def _multiclass(parts: list[np.ndarray]) -> Arrays:
+    points = np.ascontiguousarray(np.concatenate(parts), dtype=np.float64)
+    labels = np.concatenate([np.full(len(p), float(c)) for c, p in enumerate(parts)])
+    return points, labels
+
+
+def spiral_k(n_samples: int, noise: float, rng: np.random.Generator, n_classes: int = 3) -> Arrays:
+    """``n_classes`` spiral arms, arm c rotated by 2*pi*c/k; labels 0..k-1."""
+    sizes = class_sizes(n_samples, n_classes)
+    return _multiclass(
+        [_spiral_arm(count, 2 * np.pi * c / n_classes, noise, rng) for c, count in enumerate(sizes)]
+    )
+
+
+def blobs(n_samples: int, noise: float, rng: np.random.Generator, n_classes: int = 3) -> Arrays:
+    """``n_classes`` Gaussian blobs centred on a circle of radius 4 (first one at the top).
+
+    The spread follows :func:`gauss_std`, so the noise slider means the same as for gauss.
+    """
+    sizes = class_sizes(n_samples, n_classes)
+    std = gauss_std(noise)
+    parts = []
+    for c, count in enumerate(sizes):
+        angle = np.pi / 2 + 2 * np.pi * c / n_classes
+        centre = BLOB_RING_RADIUS * np.array([np.cos(angle), np.sin(angle)])
+        parts.append(centre + rng.normal(0.0, std, (count, 2)))
+    return _multiclass(parts)

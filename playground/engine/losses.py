@@ -1,0 +1,78 @@
+"""Losses, each returning the batch loss and dLoss/dZ of the output layer.
+
+The output activation and the loss are handled together: for sigmoid +
+binary cross-entropy and softmax + cross-entropy the gradient with respect to
+the pre-activation is simply ``prediction - target``, computed from the logits
+so that it stays exact when the prediction saturates at 0 or 1. The other
+pairs go through the chain rule with the activation's derivative.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._jit import kernel
+from .activations import backprop_activation
+
+SQUARE, BCE, SOFTMAX_CE, HUBER = range(4)
+
+#: Losses by name. ``square`` is the TensorFlow Playground's ½(a - y)².
+LOSSES: dict[str, int] = {"square": SQUARE, "bce": BCE, "softmax_ce": SOFTMAX_CE, "huber": HUBER}
+#: Which output activations each loss accepts.
+LOSS_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "square": ("tanh", "sigmoid", "linear"),
+    "huber": ("tanh", "sigmoid", "linear"),
+    "bce": ("sigmoid",),
+    "softmax_ce": ("softmax",),
+}
+
+
+@kernel
+def loss_and_delta(loss, out_code, Z, A, Y, G, scale, delta):
+    """Return the summed loss over the batch; write ``scale`` * dLoss/dZ into G.
+
+    Z, A, Y, G are ``(outputs, batch)``. ``delta`` is the Huber threshold.
+    ``scale`` is 1/batch so that gradients are those of the batch mean.
+    """
+    n, b = Z.shape
+    total = 0.0
+    if loss == SOFTMAX_CE:
+        for i in range(b):
+            m = Z[0, i]
+            for j in range(1, n):
+                m = max(m, Z[j, i])
+            s = 0.0
+            for j in range(n):
+                s += math.exp(Z[j, i] - m)
+            lse = m + math.log(s)
+            ysum = 0.0
+            for j in range(n):
+                total += Y[j, i] * (lse - Z[j, i])
+                ysum += Y[j, i]
+            for j in range(n):
+                G[j, i] = scale * (A[j, i] * ysum - Y[j, i])
+        return total
+    if loss == BCE:
+        for j in range(n):
+            for i in range(b):
+                z = Z[j, i]
+                y = Y[j, i]
+                # log(1 + e^z) - y z, written so that it never overflows.
+                total += max(z, 0.0) - y * z + math.log1p(math.exp(-abs(z)))
+                G[j, i] = scale * (A[j, i] - y)
+        return total
+    for j in range(n):
+        for i in range(b):
+            r = A[j, i] - Y[j, i]
+            if loss == HUBER:
+                if abs(r) <= delta:
+                    total += 0.5 * r * r
+                    G[j, i] = scale * r
+                else:
+                    total += delta * (abs(r) - 0.5 * delta)
+                    G[j, i] = scale * (delta if r > 0.0 else -delta)
+            else:  # SQUARE
+                total += 0.5 * r * r
+                G[j, i] = scale * r
+    backprop_activation(out_code, Z, A, G)
+    return total

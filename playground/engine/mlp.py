@@ -1,0 +1,510 @@
+"""``MLP``: the engine's public face.
+
+It owns the flat parameter vector, the optimizer state and the scratch-free
+kernels of :mod:`.network`, and checks every argument on the way in so that a
+bad value fails here, with a message saying what is allowed, rather than deep
+inside compiled code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import network as nw
+from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .init import INITS, init_layer
+from .losses import LOSS_OUTPUTS, LOSSES
+from .optimizers import OPTIMIZERS, SCHEDULES, add_penalty_gradient, scheduled_rate
+from .rng import new_state, permutation
+
+MAX_INPUTS = 1024
+MAX_HIDDEN_LAYERS = 8
+MAX_UNITS = 512
+MAX_OUTPUTS = 10
+MAX_DROPOUT = 0.9
+REGULARIZATIONS = ("none", "l1", "l2", "elastic")
+#: Share of the rate that elastic net gives to L1 (the rest goes to L2).
+ELASTIC_L1_RATIO = 0.5
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def _choice(what: str, value: str, allowed) -> str:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
+    return value
+
+
+def _number(what: str, value: float, lo: float, hi: float) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, got {value!r}") from None
+    if not (math.isfinite(x) and lo <= x <= hi):
+        raise ValueError(f"{what} must be between {lo:g} and {hi:g}, got {value!r}")
+    return x
+
+
+def _count(what: str, value: int, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{what} must be a whole number from {lo} to {hi}, got {value!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"{what} must be from {lo} to {hi}, got {value}")
+    return int(value)
+
+
+class _Hyper:
+    """A float hyper-parameter stored in the network's ``hp`` vector.
+
+    Writing one takes effect at the next step without resetting anything.
+    """
+
+    def __init__(self, index: int, lo: float, hi: float, doc: str):
+        self.index, self.lo, self.hi, self.__doc__ = index, lo, hi, doc
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else float(obj._hp[self.index])
+
+    def __set__(self, obj, value):
+        obj._hp[self.index] = _number(self.name, value, self.lo, self.hi)
+
+
+class MLP:
+    """A fully connected network, its optimizer state and its random stream.
+
+    ``hidden`` lists the hidden layer widths (``()`` is a linear/logistic
+    model). ``activation`` is one name for every hidden layer or one per
+    layer. ``seed`` fixes the initial weights, the shuffling and the dropout
+    masks. ``dtype`` is float64 for the small 2-D networks (exact gradients)
+    and float32 where speed matters (MNIST).
+    """
+
+    momentum = _Hyper(nw.MOMENTUM, 0.0, 0.999, "Momentum coefficient (momentum, nesterov).")
+    beta1 = _Hyper(nw.BETA1, 0.0, 0.9999, "Adam/NAdam first-moment decay.")
+    beta2 = _Hyper(nw.BETA2, 0.0, 0.99999, "Adam/NAdam second-moment decay.")
+    eps = _Hyper(nw.EPS, 1e-12, 1.0, "Added to the denominator of adaptive optimizers.")
+    rho = _Hyper(nw.RHO, 0.0, 0.9999, "RMSProp's decay of the squared-gradient average.")
+    clip_norm = _Hyper(nw.CLIP, 0.0, 1e6, "Largest gradient L2 norm per step (0: no clipping).")
+    dropout = _Hyper(nw.DROPOUT, 0.0, MAX_DROPOUT, "Probability of dropping a hidden unit.")
+    bn_momentum = _Hyper(nw.BN_MOMENTUM, 0.0, 1.0, "Weight of a batch in running BN stats.")
+    huber_delta = _Hyper(nw.HUBER, 1e-6, 1e6, "Error beyond which Huber loss is linear.")
+
+    def __init__(
+        self,
+        n_inputs: int,
+        hidden: Sequence[int] = (4, 2),
+        n_outputs: int = 1,
+        *,
+        activation: str | Sequence[str] = "tanh",
+        output: str = "tanh",
+        loss: str = "square",
+        optimizer: str = "sgd",
+        learning_rate: float = 0.03,
+        schedule: str = "constant",
+        decay: float = 0.5,
+        decay_every: int = 100,
+        regularization: str = "none",
+        reg_rate: float = 0.0,
+        dropout: float = 0.0,
+        batch_norm: bool = False,
+        init: str = "tfp",
+        clip_norm: float = 0.0,
+        momentum: float = 0.9,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        rho: float = 0.9,
+        seed: int = 0,
+        dtype: str = "float64",
+    ):
+        n_inputs = _count("n_inputs", n_inputs, 1, MAX_INPUTS)
+        n_outputs = _count("n_outputs", n_outputs, 1, MAX_OUTPUTS)
+        hidden = tuple(hidden)
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(
+                f"at most {MAX_HIDDEN_LAYERS} hidden layers are allowed, got {len(hidden)}"
+            )
+        hidden = tuple(_count("hidden layer width", h, 1, MAX_UNITS) for h in hidden)
+        acts = (activation,) * len(hidden) if isinstance(activation, str) else tuple(activation)
+        if len(acts) != len(hidden):
+            raise ValueError(
+                f"got {len(acts)} activations for {len(hidden)} hidden layers; "
+                "give one name for all layers or one per layer"
+            )
+        for a in acts:
+            _choice("activation", a, HIDDEN_ACTIVATIONS)
+        _choice("output activation", output, OUTPUT_ACTIVATIONS)
+        _choice("loss", loss, LOSSES)
+        if output not in LOSS_OUTPUTS[loss]:
+            raise ValueError(
+                f"loss {loss!r} needs output activation "
+                f"{' or '.join(repr(o) for o in LOSS_OUTPUTS[loss])}, got {output!r}"
+            )
+        if output == "softmax" and n_outputs < 2:
+            raise ValueError("a softmax output needs at least 2 outputs (one per class)")
+        _choice("optimizer", optimizer, OPTIMIZERS)
+        _choice("init", init, INITS)
+        _choice("dtype", dtype, DTYPES)
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+            raise ValueError(f"seed must be a whole number, got {seed!r}")
+
+        self.sizes = (n_inputs, *hidden, n_outputs)
+        self.activations = (*acts, output)
+        self.loss_name = loss
+        self.optimizer_name = optimizer
+        self.init_name = init
+        self.batch_norm = bool(batch_norm)
+        self.seed = int(seed)
+        self.dtype = DTYPES[dtype]
+        self._loss = LOSSES[loss]
+        self._opt = OPTIMIZERS[optimizer]
+        self._build(np.random.default_rng(self.seed))
+        self._state = new_state(self.seed)
+
+        self._hp = np.zeros(nw.N_HP)
+        self._hp[nw.BN_EPS] = 1e-5
+        self.bn_momentum = 0.1
+        self.huber_delta = 1.0
+        self.momentum, self.beta1, self.beta2, self.eps, self.rho = (
+            momentum,
+            beta1,
+            beta2,
+            eps,
+            rho,
+        )
+        self.clip_norm = clip_norm
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.set_schedule(schedule, decay, decay_every)
+        self.set_regularization(regularization, reg_rate)
+        self.epoch = 0
+
+    # ---------------------------------------------------------------- layout
+    def _build(self, rng: np.random.Generator) -> None:
+        """Lay out every parameter in one vector and initialise it."""
+        n_layers = len(self.sizes) - 1
+        layout = np.zeros((n_layers, nw.LAYOUT_COLUMNS), dtype=np.int64)
+        chunks, mask = [], []
+        offset, unit = 0, self.sizes[0]
+        u_in = 0
+        for l in range(n_layers):
+            n_in, n_out = self.sizes[l], self.sizes[l + 1]
+            W, b = init_layer(self.init_name, n_in, n_out, rng)
+            layout[l, nw.N_IN], layout[l, nw.N_OUT] = n_in, n_out
+            layout[l, nw.W_OFF], layout[l, nw.B_OFF] = offset, offset + W.size
+            layout[l, nw.U_IN], layout[l, nw.U_OUT] = u_in, unit
+            layout[l, nw.ACT] = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
+                self.activations[l]
+            ]
+            chunks += [W.ravel(), b]
+            mask += [np.ones(W.size), np.zeros(n_out)]
+            offset += W.size + n_out
+            layout[l, nw.G_OFF] = -1
+            if self.batch_norm and l < n_layers - 1:
+                layout[l, nw.G_OFF] = offset
+                chunks += [np.ones(n_out), np.zeros(n_out)]
+                mask += [np.zeros(2 * n_out)]
+                offset += 2 * n_out
+            u_in, unit = unit, unit + n_out
+        self._layout = layout
+        self.n_units = unit
+        self._params = np.ascontiguousarray(np.concatenate(chunks), dtype=self.dtype)
+        self._regmask = np.concatenate(mask).astype(self.dtype)
+        self._grad = np.zeros_like(self._params)
+        self._m = np.zeros_like(self._params)
+        self._v = np.zeros_like(self._params)
+        self._counters = np.zeros(1, dtype=np.int64)
+        self._run_mean = np.zeros(unit, dtype=self.dtype)
+        self._run_var = np.ones(unit, dtype=self.dtype)
+
+    @property
+    def n_params(self) -> int:
+        """How many trainable numbers the network has."""
+        return int(self._params.size)
+
+    @property
+    def steps(self) -> int:
+        """Optimizer steps taken so far."""
+        return int(self._counters[0])
+
+    # ------------------------------------------------------- live settings
+    @property
+    def learning_rate(self) -> float:
+        """The base learning rate (the schedule scales it by epoch)."""
+        return self._base_lr
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._base_lr = _number("learning_rate", value, 0.0, 10.0)
+
+    def set_schedule(self, kind: str, decay: float = 0.5, every: int = 100) -> None:
+        """Choose how the learning rate decays with the epoch number."""
+        _choice("schedule", kind, SCHEDULES)
+        high = 100.0 if kind == "inverse_time" else 1.0
+        self._schedule = (
+            kind,
+            _number("decay", decay, 0.0, high),
+            _count("decay_every", every, 1, 100_000),
+        )
+
+    @property
+    def current_learning_rate(self) -> float:
+        """The learning rate the next epoch will use."""
+        kind, decay, every = self._schedule
+        return scheduled_rate(kind, self._base_lr, self.epoch, decay, every)
+
+    def set_regularization(self, kind: str, rate: float) -> None:
+        """Penalty on weights (never biases): l1 sum|w|, l2 sum w^2 / 2, or both."""
+        _choice("regularization", kind, REGULARIZATIONS)
+        rate = _number("reg_rate", rate, 0.0, 10.0)
+        l1 = {"l1": rate, "elastic": rate * ELASTIC_L1_RATIO}.get(kind, 0.0)
+        l2 = {"l2": rate, "elastic": rate * (1 - ELASTIC_L1_RATIO)}.get(kind, 0.0)
+        self.regularization, self.reg_rate = kind, rate
+        self._hp[nw.L1], self._hp[nw.L2] = l1, l2
+
+    # ------------------------------------------------------------ checks
+    def _inputs(self, X) -> np.ndarray:
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0] or X.shape[0] == 0:
+            raise ValueError(
+                f"inputs must have shape (n_points, {self.sizes[0]}) with n_points >= 1, "
+                f"got {X.shape}"
+            )
+        X = np.ascontiguousarray(X, dtype=self.dtype)
+        if not np.isfinite(X).all():
+            raise ValueError("inputs contain NaN or infinite values")
+        return X
+
+    def _targets(self, Y, n: int) -> np.ndarray:
+        Y = np.asarray(Y)
+        if Y.ndim == 1 and self.sizes[-1] == 1:
+            Y = Y[:, None]
+        if Y.shape != (n, self.sizes[-1]):
+            raise ValueError(f"targets must have shape ({n}, {self.sizes[-1]}), got {Y.shape}")
+        Y = np.ascontiguousarray(Y, dtype=self.dtype)
+        if not np.isfinite(Y).all():
+            raise ValueError("targets contain NaN or infinite values")
+        return Y
+
+    # ----------------------------------------------------------- training
+    def _train(self, X, Y, idx: np.ndarray, batch_size: int) -> float:
+        self._hp[nw.LR] = self.current_learning_rate
+        return float(
+            nw.train_batches(
+                X,
+                Y,
+                idx,
+                batch_size,
+                self._params,
+                self._grad,
+                self._m,
+                self._v,
+                self._counters,
+                self._regmask,
+                self._layout,
+                self._hp,
+                self._loss,
+                self._opt,
+                self._run_mean,
+                self._run_var,
+                self._state,
+            )
+        )
+
+    def train_epoch(self, X, Y, batch_size: int = 10) -> float:
+        """One pass over (X, Y) in a fresh random order, one step per batch.
+
+        Returns the mean data loss seen during the pass. The last batch may be
+        smaller than ``batch_size``.
+        """
+        X = self._inputs(X)
+        Y = self._targets(Y, X.shape[0])
+        batch_size = _count("batch_size", batch_size, 1, 1_000_000)
+        loss = self._train(X, Y, permutation(X.shape[0], self._state), batch_size)
+        self.epoch += 1
+        return loss
+
+    def train_batch(self, X, Y) -> float:
+        """Exactly one optimizer step on exactly this batch; returns its loss before the step."""
+        X = self._inputs(X)
+        Y = self._targets(Y, X.shape[0])
+        return self._train(X, Y, np.arange(X.shape[0]), X.shape[0])
+
+    def loss_and_gradients(
+        self, X, Y, *, train: bool = True
+    ) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
+        """Mean data loss on (X, Y) and the gradient of loss + penalty per layer.
+
+        Nothing is updated. ``train=True`` uses batch statistics and dropout,
+        as a training step would; batch-norm running statistics and the random
+        stream do advance, exactly as in a training step.
+        """
+        X = self._inputs(X)
+        Y = self._targets(Y, X.shape[0])
+        n = X.shape[0]
+        bufs = np.empty((nw.N_BUFS, self.n_units * n), dtype=self.dtype)
+        total = nw.loss_and_gradient(
+            X,
+            Y,
+            np.arange(n),
+            0,
+            n,
+            self._params,
+            self._grad,
+            self._layout,
+            self._hp,
+            self._loss,
+            self._run_mean,
+            self._run_var,
+            bufs,
+            n,
+            self._state,
+            train,
+        )
+        add_penalty_gradient(
+            self._params, self._grad, self._regmask, self._hp[nw.L1], self._hp[nw.L2]
+        )
+        return float(total) / n, self._split(self._grad)
+
+    @property
+    def gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The gradient last computed (by a step or ``loss_and_gradients``), per layer."""
+        return self._split(self._grad)
+
+    # --------------------------------------------------------- evaluation
+    def _evaluate(self, X, Y, first_unit: int) -> tuple[float, np.ndarray]:
+        X = self._inputs(X)
+        with_loss = Y is not None
+        Y = self._targets(Y, X.shape[0]) if with_loss else np.zeros((0, 0), self.dtype)
+        out = np.empty((self.n_units - first_unit, X.shape[0]), dtype=self.dtype)
+        total = nw.evaluate(
+            X,
+            Y,
+            self._params,
+            self._layout,
+            self._hp,
+            self._loss,
+            self._run_mean,
+            self._run_var,
+            out,
+            first_unit,
+            with_loss,
+        )
+        return float(total) / X.shape[0], out
+
+    def predict(self, X) -> np.ndarray:
+        """Network outputs for each row of X, shape (n_points, n_outputs)."""
+        return np.ascontiguousarray(self._evaluate(X, None, self.n_units - self.sizes[-1])[1].T)
+
+    def loss(self, X, Y) -> float:
+        """Mean data loss on (X, Y) in evaluation mode (no dropout, running BN stats)."""
+        return self._evaluate(X, Y, self.n_units - self.sizes[-1])[0]
+
+    def evaluate(self, X, Y) -> tuple[float, np.ndarray]:
+        """``(mean loss, outputs)`` in one pass: what a per-epoch report needs."""
+        loss, out = self._evaluate(X, Y, self.n_units - self.sizes[-1])
+        return loss, np.ascontiguousarray(out.T)
+
+    def layer_outputs(self, X) -> list[np.ndarray]:
+        """Every hidden and output unit's value at each row of X, in one call.
+
+        Returns one ``(units, n_points)`` array per layer, so that
+        ``layer_outputs(grid)[l][j]`` is neuron j's map over the grid: this is
+        what each frame of the page draws.
+        """
+        _, out = self._evaluate(X, None, self.sizes[0])
+        bounds = np.cumsum(self.sizes[1:])[:-1]
+        return np.split(out, bounds)
+
+    def penalty(self) -> float:
+        """The regularisation penalty l1 sum|w| + l2/2 sum w^2 over weights."""
+        w = self._params[self._regmask != 0].astype(np.float64)
+        return float(self._hp[nw.L1] * np.abs(w).sum() + 0.5 * self._hp[nw.L2] * (w @ w))
+
+    # ------------------------------------------------------ weights access
+    def _split(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for row in self._layout:
+            w, b, n_in, n_out = row[nw.W_OFF], row[nw.B_OFF], row[nw.N_IN], row[nw.N_OUT]
+            out.append(
+                (flat[w : w + n_in * n_out].reshape(n_out, n_in).copy(), flat[b : b + n_out].copy())
+            )
+        return out
+
+    def get_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of ``(W[n_out, n_in], b[n_out])`` for each layer, input side first."""
+        return self._split(self._params)
+
+    def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Replace every layer's weights and biases (shapes as ``get_weights``)."""
+        if len(weights) != len(self._layout):
+            raise ValueError(f"expected {len(self._layout)} layers, got {len(weights)}")
+        new = self._params.copy()
+        for l, ((W, b), row) in enumerate(zip(weights, self._layout)):
+            W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+            n_in, n_out = row[nw.N_IN], row[nw.N_OUT]
+            if W.shape != (n_out, n_in) or b.shape != (n_out,):
+                raise ValueError(
+                    f"layer {l}: expected W {(n_out, n_in)} and b {(n_out,)}, "
+                    f"got {W.shape} and {b.shape}"
+                )
+            if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                raise ValueError(f"layer {l}: weights contain NaN or infinite values")
+            new[row[nw.W_OFF] : row[nw.W_OFF] + W.size] = W.ravel()
+            new[row[nw.B_OFF] : row[nw.B_OFF] + n_out] = b
+        self._params[:] = new
+
+    def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
+        """Set one edge's weight (the page lets a user type a new one)."""
+        row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
+        j = _count("out_unit", out_unit, 0, int(row[nw.N_OUT]) - 1)
+        k = _count("in_unit", in_unit, 0, int(row[nw.N_IN]) - 1)
+        self._params[row[nw.W_OFF] + j * row[nw.N_IN] + k] = _number("weight", value, -1e6, 1e6)
+
+    def set_bias(self, layer: int, unit: int, value: float) -> None:
+        """Set one neuron's bias."""
+        row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
+        j = _count("unit", unit, 0, int(row[nw.N_OUT]) - 1)
+        self._params[row[nw.B_OFF] + j] = _number("bias", value, -1e6, 1e6)
+
+    def is_finite(self) -> bool:
+        """False once any parameter has become NaN or infinite (divergence)."""
+        return bool(np.isfinite(self._params).all())
+
+    # ------------------------------------------------------------- state
+    def state_dict(self) -> dict[str, np.ndarray | int]:
+        """Everything that changes while training, to save and restore a run."""
+        return {
+            "params": self._params.copy(),
+            "m": self._m.copy(),
+            "v": self._v.copy(),
+            "steps": self.steps,
+            "epoch": self.epoch,
+            "run_mean": self._run_mean.copy(),
+            "run_var": self._run_var.copy(),
+            "rng": int(self._state[0]),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned (for the same architecture)."""
+        for key, arr in (
+            ("params", self._params),
+            ("m", self._m),
+            ("v", self._v),
+            ("run_mean", self._run_mean),
+            ("run_var", self._run_var),
+        ):
+            value = np.asarray(state[key], dtype=self.dtype)
+            if value.shape != arr.shape:
+                raise ValueError(f"{key}: expected shape {arr.shape}, got {value.shape}")
+            if not np.isfinite(value).all():
+                raise ValueError(f"{key}: contains NaN or infinite values")
+            arr[:] = value
+        self._counters[0] = _count("steps", int(state["steps"]), 0, 2**62)
+        self.epoch = _count("epoch", int(state["epoch"]), 0, 2**62)
+        self._state[0] = np.uint64(int(state["rng"]) & 0xFFFFFFFFFFFFFFFF)
