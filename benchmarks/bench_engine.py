@@ -181,8 +181,18 @@ def bench_mnist(repeat):
     m = load_mnist()
     X = m.x_train
     Y = np.eye(10, dtype=np.float32)[m.y_train]
-    net = MLP(784, (128,), 10, activation="relu", output="softmax", loss="softmax_ce",
-              learning_rate=0.1, init="he", seed=0, dtype="float32")
+    net = MLP(
+        784,
+        (128,),
+        10,
+        activation="relu",
+        output="softmax",
+        loss="softmax_ce",
+        learning_rate=0.1,
+        init="he",
+        seed=0,
+        dtype="float32",
+    )
     res = {"engine_ms": median_ms(lambda: net.train_epoch(X, Y, 64), repeat, warmup=1)}
     ref = NumpyMLP(net.get_weights(), "relu", "softmax", "ce")
     rng = np.random.default_rng(0)
@@ -209,10 +219,12 @@ def start_times() -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         run = [sys.executable, "-c", _START]
-        cold = float(subprocess.run(run, env=env, capture_output=True, check=True,
-                                    text=True).stdout)
-        warm = float(subprocess.run(run, env=env, capture_output=True, check=True,
-                                    text=True).stdout)
+        cold = float(
+            subprocess.run(run, env=env, capture_output=True, check=True, text=True).stdout
+        )
+        warm = float(
+            subprocess.run(run, env=env, capture_output=True, check=True, text=True).stdout
+        )
     return cold, warm
 
 
@@ -230,14 +242,18 @@ def main() -> None:
         "frame": bench_frame(args.repeat),
         "mnist_epoch": bench_mnist(args.mnist_repeat),
     }
-    print(f"{'workload':<12} {'engine ms':>10} {'numpy ms':>10} {'torch ms':>10} "
-          f"{'numpy/eng':>10} {'torch/eng':>10}")
+    print(
+        f"{'workload':<12} {'engine ms':>10} {'numpy ms':>10} {'torch ms':>10} "
+        f"{'numpy/eng':>10} {'torch/eng':>10}"
+    )
     for name, r in results.items():
         eng, t = r["engine_ms"], r["torch_ms"]
         torch_ms = "-" if t is None else f"{t:.3f}"
         torch_ratio = "-" if t is None else f"{t / eng:.1f}x"
-        print(f"{name:<12} {eng:>10.3f} {r['numpy_ms']:>10.3f} {torch_ms:>10} "
-              f"{r['numpy_ms'] / eng:>9.1f}x {torch_ratio:>10}")
+        print(
+            f"{name:<12} {eng:>10.3f} {r['numpy_ms']:>10.3f} {torch_ms:>10} "
+            f"{r['numpy_ms'] / eng:>9.1f}x {torch_ratio:>10}"
+        )
     if torch is None:
         print("PyTorch not installed: pip install -e '.[bench]' for the torch column")
     if not args.skip_start:

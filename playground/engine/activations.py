@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._jit import kernel
 
 LINEAR, STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SWISH, SOFTMAX = range(9)
@@ -40,31 +42,57 @@ OUTPUT_ACTIVATIONS: dict[str, int] = {
 }
 #: Slope of leaky ReLU for negative inputs (PyTorch's default).
 LEAKY_SLOPE = 0.01
-_TANH_CLAMP = 7.90531110763549805  # beyond this the fraction rounds to +-1
+# Minimax rational approximation of tanh on [-c, c] (Eigen's, odd 13 / even 6).
+_TANH_CLAMP = np.float32(7.90531110763549805)  # beyond this the fraction rounds to +-1
+_A1, _A3, _A5, _A7, _A9, _A11, _A13 = (
+    np.float32(c)
+    for c in (
+        4.89352455891786e-03,
+        6.37261928875436e-04,
+        1.48572235717979e-05,
+        5.12229709037114e-08,
+        -8.60467152213735e-11,
+        2.00018790482477e-13,
+        -2.76076847742355e-16,
+    )
+)
+_HALF = np.float32(0.5)
+_B0, _B2, _B4, _B6 = (
+    np.float32(c)
+    for c in (
+        4.89352518554385e-03,
+        2.26843463243900e-03,
+        1.18534705686654e-04,
+        1.19825839466702e-06,
+    )
+)
 
 
 @kernel(inline="always")
 def fast_tanh(x):
+    # The coefficients are float32 constants: float32 inputs then stay in
+    # float32 (twice the SIMD lanes), float64 inputs are promoted as usual.
     if x > _TANH_CLAMP:
         x = _TANH_CLAMP
     if x < -_TANH_CLAMP:
         x = -_TANH_CLAMP
     x2 = x * x
-    p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13
-    p = x2 * p - 8.60467152213735e-11
-    p = x2 * p + 5.12229709037114e-08
-    p = x2 * p + 1.48572235717979e-05
-    p = x2 * p + 6.37261928875436e-04
-    p = x2 * p + 4.89352455891786e-03
-    q = x2 * 1.19825839466702e-06 + 1.18534705686654e-04
-    q = x2 * q + 2.26843463243900e-03
-    q = x2 * q + 4.89352518554385e-03
+    p = x2 * _A13 + _A11
+    p = x2 * p + _A9
+    p = x2 * p + _A7
+    p = x2 * p + _A5
+    p = x2 * p + _A3
+    p = x2 * p + _A1
+    q = x2 * _B6 + _B4
+    q = x2 * q + _B2
+    q = x2 * q + _B0
     return x * p / q
 
 
 @kernel(inline="always")
 def fast_sigmoid(x):
-    return 0.5 + 0.5 * fast_tanh(0.5 * x)
+    h = x * _HALF
+    return _HALF + _HALF * fast_tanh(h)
 
 
 @kernel
@@ -84,33 +112,35 @@ def activate(code, Z, A):
             for j in range(n):
                 A[j, i] = A[j, i] / s
         return
+    # Direct 2-D indexing (no per-row views) keeps tiny batches cheap; the
+    # inner loops still vectorise over the batch.
     for j in range(n):
-        z = Z[j]
-        a = A[j]
         if code == TANH:
             for i in range(b):
-                a[i] = fast_tanh(z[i])
+                A[j, i] = fast_tanh(Z[j, i])
         elif code == SIGMOID:
             for i in range(b):
-                a[i] = fast_sigmoid(z[i])
+                A[j, i] = fast_sigmoid(Z[j, i])
         elif code == RELU:
             for i in range(b):
-                a[i] = z[i] if z[i] > 0.0 else 0.0
+                A[j, i] = max(Z[j, i], 0.0)
         elif code == LEAKY_RELU:
             for i in range(b):
-                a[i] = z[i] if z[i] > 0.0 else LEAKY_SLOPE * z[i]
+                z = Z[j, i]
+                A[j, i] = z if z > 0.0 else LEAKY_SLOPE * z
         elif code == ELU:
             for i in range(b):
-                a[i] = z[i] if z[i] > 0.0 else math.expm1(z[i])
+                z = Z[j, i]
+                A[j, i] = z if z > 0.0 else math.expm1(z)
         elif code == SWISH:
             for i in range(b):
-                a[i] = z[i] * fast_sigmoid(z[i])
+                A[j, i] = Z[j, i] * fast_sigmoid(Z[j, i])
         elif code == STEP:
             for i in range(b):
-                a[i] = 1.0 if z[i] > 0.0 else 0.0
+                A[j, i] = 1.0 if Z[j, i] > 0.0 else 0.0
         else:  # LINEAR
             for i in range(b):
-                a[i] = z[i]
+                A[j, i] = Z[j, i]
 
 
 @kernel
@@ -122,29 +152,26 @@ def backprop_activation(code, Z, A, G):
     """
     n, b = Z.shape
     for j in range(n):
-        z = Z[j]
-        a = A[j]
-        g = G[j]
         if code == TANH:
             for i in range(b):
-                g[i] *= 1.0 - a[i] * a[i]
+                G[j, i] *= 1.0 - A[j, i] * A[j, i]
         elif code == SIGMOID:
             for i in range(b):
-                g[i] *= a[i] * (1.0 - a[i])
+                G[j, i] *= A[j, i] * (1.0 - A[j, i])
         elif code == RELU:
             for i in range(b):
-                g[i] = g[i] if z[i] > 0.0 else 0.0
+                G[j, i] = G[j, i] if Z[j, i] > 0.0 else 0.0
         elif code == LEAKY_RELU:
             for i in range(b):
-                g[i] = g[i] if z[i] > 0.0 else LEAKY_SLOPE * g[i]
+                G[j, i] = G[j, i] if Z[j, i] > 0.0 else LEAKY_SLOPE * G[j, i]
         elif code == ELU:
             for i in range(b):
-                g[i] = g[i] if z[i] > 0.0 else g[i] * (a[i] + 1.0)
+                G[j, i] = G[j, i] if Z[j, i] > 0.0 else G[j, i] * (A[j, i] + 1.0)
         elif code == SWISH:
             for i in range(b):
-                s = fast_sigmoid(z[i])
-                g[i] *= s + z[i] * s * (1.0 - s)
+                s = fast_sigmoid(Z[j, i])
+                G[j, i] *= s + Z[j, i] * s * (1.0 - s)
         elif code == STEP:
             for i in range(b):
-                g[i] = 0.0
+                G[j, i] = 0.0
         # LINEAR: derivative 1, nothing to do.

@@ -29,6 +29,8 @@ REGULARIZATIONS = ("none", "l1", "l2", "elastic")
 #: Share of the rate that elastic net gives to L1 (the rest goes to L2).
 ELASTIC_L1_RATIO = 0.5
 DTYPES = {"float32": np.float32, "float64": np.float64}
+#: ``layer_outputs`` evaluates in one piece up to this many unit values.
+FRAME_MAX_VALUES = 2_000_000
 
 
 def _choice(what: str, value: str, allowed) -> str:
@@ -347,13 +349,12 @@ class MLP:
         X = self._inputs(X)
         Y = self._targets(Y, X.shape[0])
         n = X.shape[0]
-        bufs = np.empty((nw.N_BUFS, self.n_units * n), dtype=self.dtype)
+        bufs = np.empty((nw.N_BUFS, self.n_units, n), dtype=self.dtype)
         total = nw.loss_and_gradient(
             X,
             Y,
             np.arange(n),
             0,
-            n,
             self._params,
             self._grad,
             self._layout,
@@ -362,7 +363,6 @@ class MLP:
             self._run_mean,
             self._run_var,
             bufs,
-            n,
             self._state,
             train,
         )
@@ -413,13 +413,46 @@ class MLP:
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every hidden and output unit's value at each row of X, in one call.
 
-        Returns one ``(units, n_points)`` array per layer, so that
+        Returns one float32 ``(units, n_points)`` array per layer, so that
         ``layer_outputs(grid)[l][j]`` is neuron j's map over the grid: this is
-        what each frame of the page draws.
+        what each frame of the page draws. It runs in float32 whatever the
+        network's dtype: twice the SIMD width, and seven significant digits
+        are far more than a colour map can show.
         """
-        _, out = self._evaluate(X, None, self.sizes[0])
-        bounds = np.cumsum(self.sizes[1:])[:-1]
-        return np.split(out, bounds)
+        X = self._inputs(X).astype(np.float32)
+        n, first = X.shape[0], self.sizes[0]
+        f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
+        if self.n_units * n <= FRAME_MAX_VALUES:
+            bufs = self._frame_scratch(n)
+            nw.forward_all(X, f32[0], self._layout, self._hp, f32[1], f32[2], bufs)
+            out = bufs[nw.A_, first:].copy()
+        else:  # too large for one piece: evaluate in chunks
+            out = np.empty((self.n_units - first, n), dtype=np.float32)
+            nw.evaluate(
+                X,
+                X[:0],
+                f32[0],
+                self._layout,
+                self._hp,
+                self._loss,
+                f32[1],
+                f32[2],
+                out,
+                first,
+                False,
+            )
+        return np.split(out, np.cumsum(self.sizes[1:])[:-1])
+
+    def _frame_scratch(self, n: int) -> np.ndarray:
+        """Scratch for ``layer_outputs``, kept between frames of the same size.
+
+        Reusing it avoids a fresh multi-megabyte allocation, and its page
+        faults, on every frame.
+        """
+        shape = (nw.N_BUFS, self.n_units, n)
+        if getattr(self, "_frame_bufs", None) is None or self._frame_bufs.shape != shape:
+            self._frame_bufs = np.empty(shape, dtype=np.float32)
+        return self._frame_bufs
 
     def penalty(self) -> float:
         """The regularisation penalty l1 sum|w| + l2/2 sum w^2 over weights."""

@@ -10,8 +10,10 @@ cacheable and free of Python objects:
   activation buffers (units are numbered across layers, inputs first).
 * ``hp``: the float hyper-parameters, indexed by the constants below; they
   can change between calls without rebuilding anything.
-* ``bufs``: scratch rows, each holding every unit's values for one batch,
-  unit ``u``'s block being ``[u * cap, u * cap + batch)``.
+* ``bufs``: scratch of shape ``(N_BUFS, units, batch)``; ``bufs[row, u:u+n]``
+  is one layer's contiguous ``(n, batch)`` block. A batch of another size
+  (the last, partial one) gets scratch of its own, so every block is a plain
+  slice: no reshape, which costs a C call each time, in the per-batch path.
 """
 
 from __future__ import annotations
@@ -40,24 +42,14 @@ N_HP = 13
 
 # Rows of ``bufs``: pre-activation, batch-normed, activation (as the next
 # layer sees it), activation before dropout, dropout mask, normalised
-# pre-activation, gradient, per-unit inverse std, targets.
+# pre-activation, gradient, per-unit inverse std (column 0), targets.
 Z_, N_, A_, P_, M_, H_, G_, S_, T_ = range(9)
 N_BUFS = 9
 
-#: Evaluation processes this many points at a time (bounds scratch memory).
-EVAL_CHUNK = 2048
-
-
-@kernel(inline="always")
-def _block(row, u, n, cap, b):
-    """The ``(n, b)`` view of one layer's units ``u .. u+n`` in a scratch row.
-
-    A layer's block starts at ``u * cap`` and is packed for the current batch
-    size ``b``, so unit ``u + j`` is row ``j`` of this view, *not* the block
-    ``_block(row, u + j, 1, cap, b)`` unless ``b == cap``.
-    """
-    start = u * cap
-    return row[start : start + n * b].reshape((n, b))
+#: Evaluation processes this many points at a time: small enough that a toy
+#: network's whole forward pass for the chunk stays in the L1/L2 cache, large
+#: enough for BLAS to run at full speed on MNIST's layers.
+EVAL_CHUNK = 512
 
 
 @kernel(inline="always")
@@ -68,48 +60,57 @@ def _weights(params, layout, l):
     return params[w : w + n_out * n_in].reshape((n_out, n_in))
 
 
+@kernel(inline="always")
+def _n_units(layout):
+    last = layout.shape[0] - 1
+    return layout[last, U_OUT] + layout[last, N_OUT]
+
+
 @kernel
-def forward(params, layout, hp, run_mean, run_var, bufs, cap, b, train, state):
+def forward(params, layout, hp, run_mean, run_var, bufs, train, state):
     """Run the batch whose inputs sit in the input block of ``bufs[A_]``."""
     n_layers = layout.shape[0]
     dropping = train and hp[DROPOUT] > 0.0
     for l in range(n_layers):
         n_in = layout[l, N_IN]
-        n_out = layout[l, N_OUT]
-        u_out = layout[l, U_OUT]
+        u_in = layout[l, U_IN]
+        u = layout[l, U_OUT]
+        v = u + layout[l, N_OUT]
         bo = layout[l, B_OFF]
-        a_in = _block(bufs[A_], layout[l, U_IN], n_in, cap, b)
-        z = _block(bufs[Z_], u_out, n_out, cap, b)
-        dense_forward(_weights(params, layout, l), params[bo : bo + n_out], a_in, z)
+        z = bufs[Z_, u:v]
+        dense_forward(
+            _weights(params, layout, l), params[bo : bo + v - u], bufs[A_, u_in : u_in + n_in], z
+        )
         pre = z
         g = layout[l, G_OFF]
         if g >= 0:
-            pre = _block(bufs[N_], u_out, n_out, cap, b)
+            pre = bufs[N_, u:v]
+            n = v - u
             batchnorm_forward(
                 z,
-                params[g : g + n_out],
-                params[g + n_out : g + 2 * n_out],
+                params[g : g + n],
+                params[g + n : g + 2 * n],
                 pre,
-                _block(bufs[H_], u_out, n_out, cap, b),
-                bufs[S_][u_out : u_out + n_out],
-                run_mean[u_out : u_out + n_out],
-                run_var[u_out : u_out + n_out],
+                bufs[H_, u:v],
+                bufs[S_, u:v, 0],
+                run_mean[u:v],
+                run_var[u:v],
                 train,
                 hp[BN_MOMENTUM],
                 hp[BN_EPS],
             )
-        a = _block(bufs[A_], u_out, n_out, cap, b)
+        a = bufs[A_, u:v]
         if dropping and l < n_layers - 1:
-            p = _block(bufs[P_], u_out, n_out, cap, b)
+            p = bufs[P_, u:v]
             activate(layout[l, ACT], pre, p)
             a[:, :] = p
-            dropout_forward(a, _block(bufs[M_], u_out, n_out, cap, b), hp[DROPOUT], state)
+            dropout_forward(a, bufs[M_, u:v], hp[DROPOUT], state)
         else:
             activate(layout[l, ACT], pre, a)
 
 
 @kernel
-def backward(params, grad, layout, hp, bufs, cap, b, train):
+def backward(params, grad, layout, hp, bufs, train):
     """Backpropagate from dLoss/dZ of the output layer (in ``bufs[G_]``)."""
     n_layers = layout.shape[0]
     dropping = train and hp[DROPOUT] > 0.0
@@ -117,13 +118,14 @@ def backward(params, grad, layout, hp, bufs, cap, b, train):
         n_in = layout[l, N_IN]
         n_out = layout[l, N_OUT]
         u_in = layout[l, U_IN]
+        u = layout[l, U_OUT]
         w = layout[l, W_OFF]
         bo = layout[l, B_OFF]
-        d_in = _block(bufs[G_], u_in, n_in, cap, b)
+        d_in = bufs[G_, u_in : u_in + n_in]
         dense_backward(
             _weights(params, layout, l),
-            _block(bufs[A_], u_in, n_in, cap, b),
-            _block(bufs[G_], layout[l, U_OUT], n_out, cap, b),
+            bufs[A_, u_in : u_in + n_in],
+            bufs[G_, u : u + n_out],
             grad[w : w + n_out * n_in].reshape((n_out, n_in)),
             grad[bo : bo + n_out],
             d_in,
@@ -133,75 +135,74 @@ def backward(params, grad, layout, hp, bufs, cap, b, train):
             break
         # d_in now holds dLoss/d(output of layer l-1); go back through it.
         p = l - 1
-        n = layout[p, N_OUT]
-        a = _block(bufs[A_], u_in, n, cap, b)
+        v = u_in + n_in
+        a = bufs[A_, u_in:v]
         if dropping:
-            d_in *= _block(bufs[M_], u_in, n, cap, b)
-            a = _block(bufs[P_], u_in, n, cap, b)
+            d_in *= bufs[M_, u_in:v]
+            a = bufs[P_, u_in:v]
         g = layout[p, G_OFF]
-        pre = _block(bufs[N_ if g >= 0 else Z_], u_in, n, cap, b)
+        pre = bufs[N_ if g >= 0 else Z_, u_in:v]
         backprop_activation(layout[p, ACT], pre, a, d_in)
         if g >= 0:
             batchnorm_backward(
                 d_in,
-                _block(bufs[H_], u_in, n, cap, b),
-                bufs[S_][u_in : u_in + n],
-                params[g : g + n],
-                grad[g : g + n],
-                grad[g + n : g + 2 * n],
+                bufs[H_, u_in:v],
+                bufs[S_, u_in:v, 0],
+                params[g : g + n_in],
+                grad[g : g + n_in],
+                grad[g + n_in : g + 2 * n_in],
             )
 
 
 @kernel
-def gather_batch(X, Y, idx, start, b, layout, bufs, cap, targets):
-    """Copy rows idx[start:start+b] of X (and of Y if ``targets``) into their blocks."""
+def gather_batch(X, Y, idx, start, layout, bufs, targets):
+    """Copy rows idx[start:start+batch] of X (and of Y if ``targets``) into their blocks."""
     n_in = layout[0, N_IN]
     last = layout.shape[0] - 1
+    u = layout[last, U_OUT]
     n_out = layout[last, N_OUT]
-    a = _block(bufs[A_], 0, n_in, cap, b)
-    t = _block(bufs[T_], layout[last, U_OUT], n_out, cap, b)
-    for i in range(b):
+    a = bufs[A_]
+    t = bufs[T_]
+    for i in range(bufs.shape[2]):
         r = idx[start + i]
         for k in range(n_in):
             a[k, i] = X[r, k]
         if targets:
             for k in range(n_out):
-                t[k, i] = Y[r, k]
+                t[u + k, i] = Y[r, k]
 
 
 @kernel
-def output_loss(loss, layout, hp, bufs, cap, b, scale):
+def output_loss(loss, layout, hp, bufs, scale):
     """Summed loss of the batch in ``bufs``; ``scale`` * dLoss/dZ goes to its G block."""
     last = layout.shape[0] - 1
-    n_out = layout[last, N_OUT]
     u = layout[last, U_OUT]
+    v = u + layout[last, N_OUT]
+    pre = bufs[N_ if layout[last, G_OFF] >= 0 else Z_, u:v]
     return loss_and_delta(
-        loss,
-        layout[last, ACT],
-        _block(bufs[N_ if layout[last, G_OFF] >= 0 else Z_], u, n_out, cap, b),
-        _block(bufs[A_], u, n_out, cap, b),
-        _block(bufs[T_], u, n_out, cap, b),
-        _block(bufs[G_], u, n_out, cap, b),
-        scale,
-        hp[HUBER],
+        loss, layout[last, ACT], pre, bufs[A_, u:v], bufs[T_, u:v], bufs[G_, u:v], scale, hp[HUBER]
     )
 
 
 @kernel
 def loss_and_gradient(
-    X, Y, idx, start, b, params, grad, layout, hp, loss, run_mean, run_var, bufs, cap, state, train
+    X, Y, idx, start, params, grad, layout, hp, loss, run_mean, run_var, bufs, state, train
 ):
-    """Forward and backward on one batch; returns the batch's summed data loss."""
-    gather_batch(X, Y, idx, start, b, layout, bufs, cap, True)
-    forward(params, layout, hp, run_mean, run_var, bufs, cap, b, train, state)
-    total = output_loss(loss, layout, hp, bufs, cap, b, 1.0 / b)
-    backward(params, grad, layout, hp, bufs, cap, b, train)
+    """Forward and backward on one batch (its size is ``bufs.shape[2]``).
+
+    Returns the batch's summed data loss; the gradient of its mean goes to ``grad``.
+    """
+    gather_batch(X, Y, idx, start, layout, bufs, True)
+    forward(params, layout, hp, run_mean, run_var, bufs, train, state)
+    total = output_loss(loss, layout, hp, bufs, 1.0 / bufs.shape[2])
+    backward(params, grad, layout, hp, bufs, train)
     return total
 
 
-def scratch(n_units: int, cap: int, dtype) -> np.ndarray:
-    """Scratch rows for batches of up to ``cap`` points (see module docstring)."""
-    return np.empty((N_BUFS, n_units * cap), dtype=dtype)
+@kernel
+def scratch(layout, batch, dtype):
+    """Scratch for batches of exactly ``batch`` points (see module docstring)."""
+    return np.empty((N_BUFS, _n_units(layout), batch), dtype=dtype)
 
 
 @kernel
@@ -231,29 +232,13 @@ def train_batches(
     """
     n = idx.shape[0]
     cap = min(batch_size, n)
-    last = layout.shape[0] - 1
-    n_units = layout[last, U_OUT] + layout[last, N_OUT]
-    bufs = np.empty((N_BUFS, n_units * cap), dtype=params.dtype)
+    bufs = scratch(layout, cap, params.dtype)
     total = 0.0
     for start in range(0, n, cap):
-        b = min(cap, n - start)
+        if n - start < cap:  # the last, smaller batch
+            bufs = scratch(layout, n - start, params.dtype)
         total += loss_and_gradient(
-            X,
-            Y,
-            idx,
-            start,
-            b,
-            params,
-            grad,
-            layout,
-            hp,
-            loss,
-            run_mean,
-            run_var,
-            bufs,
-            cap,
-            state,
-            True,
+            X, Y, idx, start, params, grad, layout, hp, loss, run_mean, run_var, bufs, state, True
         )
         add_penalty_gradient(params, grad, regmask, hp[L1], hp[L2])
         clip_gradient(grad, hp[CLIP])
@@ -287,24 +272,30 @@ def evaluate(X, Y, params, layout, hp, loss, run_mean, run_var, out, first_unit,
     """
     n = X.shape[0]
     cap = min(EVAL_CHUNK, n)
-    last = layout.shape[0] - 1
-    n_units = layout[last, U_OUT] + layout[last, N_OUT]
-    bufs = np.empty((N_BUFS, n_units * cap), dtype=params.dtype)
+    bufs = scratch(layout, cap, params.dtype)
     idx = np.arange(n)
     state = np.zeros(1, dtype=np.uint64)  # unused: no dropout in evaluation
     total = 0.0
     for start in range(0, n, cap):
         b = min(cap, n - start)
-        gather_batch(X, Y, idx, start, b, layout, bufs, cap, with_loss)
-        forward(params, layout, hp, run_mean, run_var, bufs, cap, b, False, state)
+        if b < cap:
+            bufs = scratch(layout, b, params.dtype)
+        gather_batch(X, Y, idx, start, layout, bufs, with_loss)
+        forward(params, layout, hp, run_mean, run_var, bufs, False, state)
         if with_loss:
-            total += output_loss(loss, layout, hp, bufs, cap, b, 1.0)
-        # Copy layer by layer: within a layer's block, unit j sits at row j.
-        for l in range(-1, last + 1):
-            u = 0 if l < 0 else layout[l, U_OUT]
-            n_l = layout[0, N_IN] if l < 0 else layout[l, N_OUT]
-            src = _block(bufs[A_], u, n_l, cap, b)
-            for j in range(max(first_unit - u, 0), n_l):
-                for i in range(b):
-                    out[u + j - first_unit, start + i] = src[j, i]
+            total += output_loss(loss, layout, hp, bufs, 1.0)
+        out[:, start : start + b] = bufs[A_, first_unit:]
     return total
+
+
+@kernel
+def forward_all(X, params, layout, hp, run_mean, run_var, bufs):
+    """Evaluation-mode pass over every row of X as one batch.
+
+    Afterwards ``bufs[A_]`` is the ``(units, n)`` activation matrix itself,
+    with no copy. For the page's frames (10,000 grid points through a small
+    network) this beats chunked evaluation, which must copy every value out.
+    """
+    state = np.zeros(1, dtype=np.uint64)  # unused: no dropout in evaluation
+    gather_batch(X, X, np.arange(X.shape[0]), 0, layout, bufs, False)
+    forward(params, layout, hp, run_mean, run_var, bufs, False, state)
