@@ -12,10 +12,13 @@ from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .init import INITS
 from .losses import LOSS_OUTPUTS, LOSSES
 from .mlp import (
+    MAX_DECAY_EVERY,
     MAX_DROPOUT,
     MAX_HIDDEN_LAYERS,
     MAX_INPUTS,
+    MAX_LEARNING_RATE,
     MAX_OUTPUTS,
+    MAX_REG_RATE,
     MAX_UNITS,
     MLP,
     REGULARIZATIONS,
@@ -27,7 +30,10 @@ __all__ = [
     "INITS",
     "LOSSES",
     "LOSS_OUTPUTS",
+    "MAX_DECAY_EVERY",
     "MAX_DROPOUT",
+    "MAX_LEARNING_RATE",
+    "MAX_REG_RATE",
     "MAX_HIDDEN_LAYERS",
     "MAX_INPUTS",
     "MAX_OUTPUTS",

@@ -25,6 +25,9 @@ MAX_HIDDEN_LAYERS = 8
 MAX_UNITS = 512
 MAX_OUTPUTS = 10
 MAX_DROPOUT = 0.9
+MAX_LEARNING_RATE = 10.0
+MAX_REG_RATE = 10.0
+MAX_DECAY_EVERY = 100_000
 REGULARIZATIONS = ("none", "l1", "l2", "elastic")
 #: Share of the rate that elastic net gives to L1 (the rest goes to L2).
 ELASTIC_L1_RATIO = 0.5
@@ -242,7 +245,7 @@ class MLP:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self._base_lr = _number("learning_rate", value, 0.0, 10.0)
+        self._base_lr = _number("learning_rate", value, 0.0, MAX_LEARNING_RATE)
 
     def set_schedule(self, kind: str, decay: float = 0.5, every: int = 100) -> None:
         """Choose how the learning rate decays with the epoch number."""
@@ -251,7 +254,7 @@ class MLP:
         self._schedule = (
             kind,
             _number("decay", decay, 0.0, high),
-            _count("decay_every", every, 1, 100_000),
+            _count("decay_every", every, 1, MAX_DECAY_EVERY),
         )
 
     @property
@@ -263,7 +266,7 @@ class MLP:
     def set_regularization(self, kind: str, rate: float) -> None:
         """Penalty on weights (never biases): l1 sum|w|, l2 sum w^2 / 2, or both."""
         _choice("regularization", kind, REGULARIZATIONS)
-        rate = _number("reg_rate", rate, 0.0, 10.0)
+        rate = _number("reg_rate", rate, 0.0, MAX_REG_RATE)
         l1 = {"l1": rate, "elastic": rate * ELASTIC_L1_RATIO}.get(kind, 0.0)
         l2 = {"l2": rate, "elastic": rate * (1 - ELASTIC_L1_RATIO)}.get(kind, 0.0)
         self.regularization, self.reg_rate = kind, rate
@@ -421,7 +424,8 @@ class MLP:
         """
         X = self._inputs(X).astype(np.float32)
         n, first = X.shape[0], self.sizes[0]
-        f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
+        with np.errstate(over="ignore"):  # a diverged network's huge weights become inf
+            f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         if self.n_units * n <= FRAME_MAX_VALUES:
             bufs = self._frame_scratch(n)
             nw.forward_all(X, f32[0], self._layout, self._hp, f32[1], f32[2], bufs)

@@ -1,0 +1,298 @@
+"""``playground`` on the command line: a thin shell over the experiment layer.
+
+Every knob of :class:`~playground.experiment.Config` becomes a flag of the same name
+(``--learning_rate`` or ``--learning-rate``), with its type, choices, bounds and help
+text taken from the Parameter declaration. Explicit flags are strict (a bad value
+exits with status 2 and says why), unlike a shared URL, which is forgiving; ``--query``
+accepts the very query string the page puts in its address bar, and flags override it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import param
+from tqdm import tqdm
+
+from playground.experiment import (
+    DATASET_DEFAULTS,
+    EFFECTS,
+    KNOBS,
+    Config,
+    Effect,
+    Session,
+    default_epochs,
+    make_plan,
+    parse_query,
+    parse_strict,
+)
+from playground.experiment.knobs import DEFAULT_EPOCHS, DEFAULT_EPOCHS_TOY
+from playground.experiment.params import ChoiceList, IntList
+
+#: Help sections of the knob flags, derived from what a change of the knob does.
+_SECTIONS = {
+    Effect.DATA: "data",
+    Effect.SPLIT: "data",
+    Effect.NETWORK: "network",
+    Effect.LIVE: "training",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or '""'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _help(name: str, p: param.Parameter) -> str:
+    """The tooltip sentence plus the allowed values and the default(s)."""
+    parts = [p.doc]
+    if isinstance(p, IntList):
+        lo, hi = p.item_bounds
+        parts.append(f"Comma-separated, up to {p.bounds[1]} numbers of {lo}-{hi}.")
+    elif isinstance(p, ChoiceList):
+        parts.append(f"Comma-separated from: {', '.join(p.objects)}.")
+    elif isinstance(p, param.Number) and not isinstance(p, param.Boolean):
+        parts.append(f"Range {_shown(p.bounds[0])} to {_shown(p.bounds[1])}.")
+    default = f"Default {_shown(p.default)}"
+    special = [f"{d}: {_shown(v[name])}" for d, v in DATASET_DEFAULTS.items() if name in v]
+    parts.append(default + (f" ({'; '.join(special)})." if special else "."))
+    return " ".join(parts).replace("%", "%%")
+
+
+def _strict(name: str) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            return parse_strict(name, text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    convert.__name__ = name  # argparse names the type in some messages
+    return convert
+
+
+def _add_knob_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per Config parameter, grouped by what changing it does."""
+    groups = {
+        title: parser.add_argument_group(f"{title} settings")
+        for title in dict.fromkeys(_SECTIONS.values())
+    }
+    for name in KNOBS:
+        p = Config.param[name]
+        flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
+        kwargs: dict[str, Any] = {
+            "dest": name,
+            "default": argparse.SUPPRESS,
+            "help": _help(name, p),
+        }
+        if isinstance(p, param.Boolean):
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif isinstance(p, param.Selector) and not isinstance(p, param.ListSelector):
+            kwargs.update(type=str.lower, choices=p.objects)
+        else:
+            metavar = "N" if isinstance(p, param.Integer) else "X"
+            metavar = {IntList: "SIZES", ChoiceList: "NAMES"}.get(type(p), metavar)
+            kwargs.update(type=_strict(name), metavar=metavar)
+        groups[_SECTIONS[EFFECTS[name]]].add_argument(*flags, **kwargs)
+
+
+def _epochs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"epochs must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"epochs must be 0 or more, got {value}")
+    return value
+
+
+def _add_train(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    train = sub.add_parser(
+        "train",
+        usage="playground train [--epochs N] [--query QUERY] [--json] [--quiet] [--KNOB VALUE ...]",
+        help="train a network without the page and print the result",
+        description="Train headless with every knob as a flag; prints the final train/test "
+        "loss and accuracy (with --json: one JSON object as the last line).",
+    )
+    special = "; ".join(f"{d}: {n}" for d, n in DEFAULT_EPOCHS.items())
+    train.add_argument(
+        "--epochs",
+        type=_epochs,
+        default=None,
+        help=f"How many epochs to train. Default {DEFAULT_EPOCHS_TOY} ({special}).",
+    )
+    train.add_argument(
+        "--query",
+        default=None,
+        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
+        "flags given as well take precedence.",
+    )
+    train.add_argument("--json", action="store_true", help="Print the result as one JSON line.")
+    train.add_argument("--quiet", action="store_true", help="No progress bar or warnings.")
+    _add_knob_flags(train)
+    return train
+
+
+def _config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Config:
+    values, warnings = parse_query(args.query) if args.query is not None else ({}, [])
+    values.update({name: getattr(args, name) for name in KNOBS if hasattr(args, name)})
+    try:
+        config = Config(**values)
+        make_plan(config, strict=True)
+    except ValueError as err:
+        parser.error(str(err))
+    if not args.quiet:
+        for warning in warnings:
+            print(f"warning: --query {warning}", file=sys.stderr)
+    return config
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.2f} %"
+
+
+def _loss(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3e}"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: such numbers become null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    config = _config(args, parser)
+    epochs = args.epochs if args.epochs is not None else default_epochs(config.dataset)
+    start = time.perf_counter()
+    try:
+        session = Session(config)
+    except (OSError, ValueError) as err:
+        print(f"playground train: error: {err}", file=sys.stderr)
+        return 1
+    setup = time.perf_counter() - start
+    row = session.history.last
+    start = time.perf_counter()
+    with tqdm(
+        total=epochs, desc=config.dataset, unit="epoch", file=sys.stderr, disable=args.quiet
+    ) as bar:
+        for _ in range(epochs):
+            row = session.step(1)
+            if session.diverged or session.message:
+                break
+            bar.set_postfix_str(
+                f"train loss {_loss(row['train_loss'])}, test loss {_loss(row['test_loss'])}",
+                refresh=False,
+            )
+            bar.update(1)
+    seconds = time.perf_counter() - start
+    plan = session.plan
+    result = {
+        "epochs": row["epoch"],
+        "train_loss": row["train_loss"],
+        "test_loss": row["test_loss"],
+        "train_accuracy": row["train_accuracy"],
+        "test_accuracy": row["test_accuracy"],
+        "seconds": round(seconds, 3),
+        "setup_seconds": round(setup, 3),
+        "dataset": config.dataset,
+        "sizes": list(plan.sizes),
+        "query": config.to_query(),
+        "diverged": session.diverged,
+        "message": session.message,
+    }
+    if not plan.is_classification and not session.diverged:
+        result["test_r2"] = session.metrics("test").get("r2")
+    if session.message:
+        print(f"playground train: {session.message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({key: _finite(value) for key, value in result.items()}))
+    else:
+        arch = "-".join(map(str, plan.sizes))
+        print(
+            f"{config.dataset}: {arch} network, {plan.output} output, {plan.loss} loss, "
+            f"{config.optimizer} with learning rate {config.learning_rate:g}; "
+            f"{result['epochs']} epochs in {seconds:.1f} s"
+        )
+        print(f"train loss {_loss(row['train_loss'])}   test loss {_loss(row['test_loss'])}")
+        if plan.is_classification:
+            print(
+                f"train accuracy {_percent(row['train_accuracy'])}   "
+                f"test accuracy {_percent(row['test_accuracy'])}"
+            )
+        elif "test_r2" in result:
+            print(f"test R² {result['test_r2']:.4f}")
+    return 1 if session.diverged else 0
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    serve = sub.add_parser(
+        "serve",
+        help="serve the live playground page",
+        description="Serve the playground; open http://ADDRESS:PORT/ in a browser.",
+    )
+    serve.add_argument("--port", type=int, default=5006, help="port to listen on (5006)")
+    serve.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1; 0.0.0.0 for every interface)",
+    )
+    serve.add_argument("--show", action="store_true", help="open the page in a browser")
+    serve.add_argument(
+        "--allow-websocket-origin",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also accept pages loaded from this host (repeatable), e.g. a classroom "
+        "machine's LAN name; by default only the served address is accepted",
+    )
+    return serve
+
+
+def _run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not 1 <= args.port <= 65535:
+        parser.error(f"--port must be from 1 to 65535, got {args.port}")
+    from playground.ui.server import serve  # Panel is only imported to serve
+
+    serve(args.port, args.address, args.show, args.allow_websocket_origin)
+    return 0
+
+
+#: Subcommands: name -> (adds its parser, runs it).
+COMMANDS: dict[str, tuple[Callable, Callable]] = {
+    "train": (_add_train, _run_train),
+    "serve": (_add_serve, _run_serve),
+}
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and each subcommand's parser."""
+    parser = argparse.ArgumentParser(
+        prog="playground", description="NN Playground: train small neural networks."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    return parser, {name: add(sub) for name, (add, _) in COMMANDS.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``playground`` script; returns the exit status.
+
+    Invalid arguments exit with status 2 (argparse's convention) and a message.
+    """
+    parser, subparsers = build_parser()
+    args = parser.parse_args(argv)
+    _, run = COMMANDS[args.command]
+    return run(args, subparsers[args.command])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

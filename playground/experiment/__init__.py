@@ -1,0 +1,55 @@
+"""The experiment layer: configuration, training session, metrics and serialization.
+
+It sits between the engine and the page and imports neither Panel nor Bokeh, so the
+same :class:`Session` runs in tests, in the ``playground`` CLI, in a notebook and
+behind the page::
+
+    from playground.experiment import Session
+    s = Session(dataset="xor", hidden=[4])
+    s.step(200)
+    s.history.last["test_accuracy"]
+"""
+
+from playground.experiment.config import KNOBS, Config, defaults_for
+from playground.experiment.history import COLUMNS, History
+from playground.experiment.knobs import (
+    DATASET_DEFAULTS,
+    EFFECTS,
+    MNIST,
+    Effect,
+    default_epochs,
+)
+from playground.experiment.plan import Plan, make_plan
+from playground.experiment.serialize import (
+    config_from_json,
+    config_from_query,
+    config_to_json,
+    config_to_query,
+    convert,
+    parse_query,
+    parse_strict,
+)
+from playground.experiment.session import Session
+
+__all__ = [
+    "COLUMNS",
+    "DATASET_DEFAULTS",
+    "EFFECTS",
+    "KNOBS",
+    "MNIST",
+    "Config",
+    "Effect",
+    "History",
+    "Plan",
+    "Session",
+    "config_from_json",
+    "config_from_query",
+    "config_to_json",
+    "config_to_query",
+    "convert",
+    "default_epochs",
+    "defaults_for",
+    "make_plan",
+    "parse_query",
+    "parse_strict",
+]

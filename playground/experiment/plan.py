@@ -1,0 +1,148 @@
+"""Turn a :class:`Config` into the concrete network a session builds.
+
+The config may say ``auto`` (output, loss, problem) or combine knobs that do not fit
+together (a softmax output for a regression set, binary cross-entropy for five
+classes). :func:`make_plan` settles all of that in one place: the problem kind, the
+output activation and loss that go together, each layer's activation, the input and
+output sizes and the float type. What it had to change is listed in ``notes`` so the
+page can say so; ``strict=True`` (the CLI) raises instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from playground.data import DATASETS
+from playground.data import datasets as _ds
+from playground.data import mnist as _mnist
+from playground.engine import LOSS_OUTPUTS
+from playground.experiment.config import AUTO, Config
+from playground.experiment.knobs import MNIST
+
+#: Output activation and loss chosen by ``auto`` for each kind of problem: the TF
+#: Playground's tanh + square for two classes, softmax + cross-entropy for several,
+#: a linear output + square loss for regression.
+AUTO_OUTPUT_LOSS = MappingProxyType(
+    {
+        "binary": ("tanh", "square"),
+        "multiclass": ("softmax", "softmax_ce"),
+        "regression": ("linear", "square"),
+    }
+)
+#: The loss that goes with an output activation when only the output is chosen.
+LOSS_FOR_OUTPUT = MappingProxyType(
+    {"tanh": "square", "linear": "square", "sigmoid": "bce", "softmax": "softmax_ce"}
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The concrete choices behind a config."""
+
+    kind: str  # "binary", "multiclass" or "regression"
+    n_classes: int  # 2, k, 10 (MNIST) or 0 (regression)
+    n_inputs: int
+    n_outputs: int
+    hidden: tuple[int, ...]
+    activations: tuple[str, ...]  # one per hidden layer
+    output: str
+    loss: str
+    dtype: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_classification(self) -> bool:
+        return self.kind != "regression"
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Units per layer, input to output (the engine's ``MLP.sizes``)."""
+        return (self.n_inputs, *self.hidden, self.n_outputs)
+
+
+def _kind(config: Config, notes: list[tuple[str, str]]) -> tuple[str, int]:
+    if config.dataset == MNIST:
+        if config.problem == "regression":
+            notes.append(("MNIST is a classification problem", "classification"))
+        return "multiclass", _mnist.N_DIGITS
+    kind = DATASETS[config.dataset].kind
+    if kind == "regression":
+        if config.problem == "classification":
+            notes.append(
+                (
+                    f"{config.dataset} has real-valued labels, so it is a regression problem",
+                    "regression",
+                )
+            )
+        return "regression", 0
+    if config.problem == "regression":
+        return "regression", 0
+    return kind, (2 if kind == "binary" else config.n_classes)
+
+
+def _output_and_loss(config: Config, kind: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
+    fitting = _ds.OUTPUTS[kind]  # outputs whose targets the labels can be turned into
+    auto_output, auto_loss = AUTO_OUTPUT_LOSS[kind]
+    output, loss = config.output, config.loss
+    if output != AUTO and output not in fitting:
+        notes.append(
+            (
+                f"output {output!r} does not fit {kind} data (use {' or '.join(fitting)})",
+                f"output {auto_output!r}",
+            )
+        )
+        output = AUTO
+    if loss != AUTO:
+        usable = [o for o in LOSS_OUTPUTS[loss] if o in fitting]
+        if not usable:
+            notes.append((f"loss {loss!r} does not fit {kind} data", f"loss {auto_loss!r}"))
+            loss = AUTO
+        elif output == AUTO:
+            output = auto_output if auto_output in usable else usable[0]
+        elif output not in LOSS_OUTPUTS[loss]:
+            notes.append(
+                (
+                    f"loss {loss!r} needs output {' or '.join(LOSS_OUTPUTS[loss])}, not {output!r}",
+                    f"loss {LOSS_FOR_OUTPUT[output]!r}",
+                )
+            )
+            loss = AUTO
+    if output == AUTO:
+        output = auto_output
+    if loss == AUTO:
+        loss = auto_loss if output == auto_output else LOSS_FOR_OUTPUT[output]
+    class_numbers = config.dataset in DATASETS and DATASETS[config.dataset].kind == "multiclass"
+    if kind == "regression" and output == "tanh" and class_numbers:
+        notes.append(("a tanh output cannot reach class numbers above 1", "output 'linear'"))
+        output = "linear"
+    return output, loss
+
+
+def make_plan(config: Config, *, strict: bool = False) -> Plan:
+    """Resolve ``config``'s automatic and conflicting choices.
+
+    With ``strict=True`` the first conflict raises ValueError (explicit CLI flags
+    must not be silently changed); otherwise it is fixed and noted.
+    """
+    notes: list[tuple[str, str]] = []  # (what does not fit, what is used instead)
+    kind, n_classes = _kind(config, notes)
+    output, loss = _output_and_loss(config, kind, notes)
+    if strict and notes:
+        raise ValueError(notes[0][0])
+    if config.dataset == MNIST:
+        n_inputs, dtype = _mnist.N_PIXELS, "float32"
+    else:
+        n_inputs, dtype = len(config.features), "float64"
+    return Plan(
+        kind=kind,
+        n_classes=n_classes,
+        n_inputs=n_inputs,
+        n_outputs=n_classes if output == "softmax" else 1,
+        hidden=tuple(config.hidden),
+        activations=config.layer_activations(),
+        output=output,
+        loss=loss,
+        dtype=dtype,
+        notes=tuple(f"{problem}; using {fix}." for problem, fix in notes),
+    )

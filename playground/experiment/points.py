@@ -1,0 +1,122 @@
+"""The editable 2-D points a session trains on.
+
+They start as a generated toy set; a user may then click points in, erase points,
+or upload a CSV that replaces or extends them. Each point remembers whether it is
+for training or testing, so adding one point never reshuffles the others: a clicked
+point is a training point (the user is teaching the network), uploaded rows are split
+by the configured ratio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.data import (
+    MAX_ROWS,
+    CSVError,
+    Dataset,
+    PointSet,
+    parse_csv,
+    to_csv,
+    train_test_split,
+)
+
+
+def allowed_labels(kind: str, n_classes: int) -> frozenset[float] | None:
+    """Labels a point may carry: +1/-1, the class numbers, or any number (regression)."""
+    if kind == "binary":
+        return frozenset({-1.0, 1.0})
+    if kind == "multiclass":
+        return frozenset(float(k) for k in range(n_classes))
+    return None
+
+
+class Points:
+    """Points ``(N, 2)``, labels ``(N,)`` and a training mask ``(N,)``."""
+
+    def __init__(
+        self,
+        points: np.ndarray,
+        labels: np.ndarray,
+        is_train: np.ndarray,
+        allowed: frozenset[float] | None,
+    ):
+        self.points = np.array(points, dtype=np.float64).reshape(-1, 2)
+        self.labels = np.array(labels, dtype=np.float64).reshape(-1)
+        self.is_train = np.array(is_train, dtype=bool).reshape(-1)
+        self.allowed = allowed
+
+    @classmethod
+    def from_dataset(
+        cls, data: Dataset, train_ratio: float, seed: int, allowed: frozenset[float] | None
+    ) -> Points:
+        """A generated set, split by ``train_ratio`` (a fraction) with ``seed``."""
+        return cls(data.points, data.labels, _split_mask(len(data), train_ratio, seed), allowed)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def resplit(self, train_ratio: float, seed: int) -> None:
+        """Assign every point to training or test afresh."""
+        self.is_train = _split_mask(len(self), train_ratio, seed)
+
+    def _check(self) -> PointSet:
+        return PointSet(self.allowed)
+
+    def add(self, x1: float, x2: float, label: float) -> None:
+        """Add one training point; ValueError for a bad label or coordinate, or a full set."""
+        checker = self._check()
+        checker.add(x1, x2, label)  # validates finiteness and the label
+        if len(self) >= MAX_ROWS:
+            raise ValueError(f"the data set holds at most {MAX_ROWS} points")
+        self._append(checker.points, checker.labels, np.ones(1, dtype=bool))
+
+    def remove_near(self, x1: float, x2: float, radius: float) -> int:
+        """Remove every point within ``radius`` of (x1, x2); return how many went."""
+        x1, x2, radius = float(x1), float(x2), float(radius)
+        if not (np.isfinite(x1) and np.isfinite(x2)) or not radius >= 0:
+            raise ValueError("remove_points_near needs finite coordinates and a radius >= 0")
+        keep = np.hypot(self.points[:, 0] - x1, self.points[:, 1] - x2) > radius
+        removed = int(len(self) - keep.sum())
+        self.points, self.labels, self.is_train = (
+            self.points[keep],
+            self.labels[keep],
+            self.is_train[keep],
+        )
+        return removed
+
+    def load_csv(self, text: str | bytes, *, replace: bool, train_ratio: float, seed: int) -> int:
+        """Parse ``x1,x2,label`` rows; replace the points or add to them.
+
+        The new rows are split by ``train_ratio``. A bad file raises
+        :class:`~playground.data.CSVError` and leaves the points unchanged.
+        Returns the number of rows read.
+        """
+        points, labels = parse_csv(text, set(self.allowed) if self.allowed else None)
+        total = len(labels) + (0 if replace else len(self))
+        if total > MAX_ROWS:
+            raise CSVError(
+                f"together with the current points that makes {total}; the limit is {MAX_ROWS}"
+            )
+        is_train = _split_mask(len(labels), train_ratio, seed)
+        if replace:
+            self.points, self.labels, self.is_train = points, labels, is_train
+        else:
+            self._append(points, labels, is_train)
+        return len(labels)
+
+    def to_csv(self) -> str:
+        """All points as ``x1,x2,label`` text (what :meth:`load_csv` reads back)."""
+        return to_csv(self.points, self.labels)
+
+    def _append(self, points: np.ndarray, labels: np.ndarray, is_train: np.ndarray) -> None:
+        self.points = np.concatenate([self.points, points])
+        self.labels = np.concatenate([self.labels, labels])
+        self.is_train = np.concatenate([self.is_train, is_train])
+
+
+def _split_mask(n: int, train_ratio: float, seed: int) -> np.ndarray:
+    train, _ = train_test_split(n, train_ratio, seed)
+    mask = np.zeros(n, dtype=bool)
+    mask[train] = True
+    return mask

@@ -1,0 +1,372 @@
+"""The training session: data + network + optimizer state + history.
+
+A :class:`Session` is driven the same way by tests, the CLI, a notebook and the page:
+change knobs on its :class:`~playground.experiment.config.Config` (directly, as a
+widget does, or through :meth:`Session.set`), call :meth:`Session.step`, read
+:attr:`Session.history`. What a knob change does is decided by
+:data:`~playground.experiment.knobs.EFFECTS` alone: live knobs reach the running
+network, the others rebuild it (and maybe the data). Changes are collected and
+applied at the next read or step, so a burst of changes (a data set switch that also
+moves its default knobs) rebuilds once. Nothing here imports Panel or Bokeh.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from playground.data import feature_matrix, grid_points
+from playground.engine import MLP
+from playground.experiment import metrics as mx
+from playground.experiment.config import KNOBS, Config
+from playground.experiment.data import SPLITS, ExperimentData, Split
+from playground.experiment.history import History
+from playground.experiment.knobs import EFFECTS, Effect
+from playground.experiment.plan import Plan, make_plan
+from playground.experiment.weights import load_weights_json, weights_to_json
+
+#: How many grid feature matrices (one per resolution and feature set) are kept.
+_GRID_CACHE_SIZE = 4
+
+
+class Session:
+    """Data, network and history for one :class:`Config`; steps the training.
+
+    ``Session(config=None, **overrides)`` uses and follows ``config`` (or a new
+    default Config), with ``overrides`` applied to it first.
+    """
+
+    def __init__(self, config: Config | None = None, **overrides: Any):
+        self.config = config if config is not None else Config(**overrides)
+        if config is not None and overrides:
+            self.config.param.update(**overrides)
+        self._history = History()
+        self._diverged = False
+        self._message = ""
+        self._notes: tuple[str, ...] = ()
+        self._arrays: dict[str, Split | None] | None = None
+        self._grid_cache: dict[tuple, np.ndarray] = {}
+        self._plan = make_plan(self.config)
+        self._data = ExperimentData(self.config, self._plan)
+        self._pending: Effect | None = Effect.NETWORK
+        self._sync()
+        self._watcher = self.config.param.watch(self._config_changed, list(KNOBS), precedence=10)
+
+    # ----------------------------------------------------------- config changes
+    def _config_changed(self, *events) -> None:
+        level = max(EFFECTS[e.name] for e in events)
+        self._pending = level if self._pending is None else max(self._pending, level)
+
+    def set(self, **changes: Any) -> None:
+        """Change knobs (validated by param) and apply them at once."""
+        self.config.param.update(**changes)
+        self._sync()
+
+    def close(self) -> None:
+        """Stop following the config (when a page replaces this session)."""
+        self.config.param.unwatch(self._watcher)
+
+    def _sync(self) -> None:
+        """Apply the collected config changes: the highest effect wins."""
+        level, self._pending = self._pending, None
+        if level is None:
+            return
+        if level >= Effect.DATA:
+            self._plan = make_plan(self.config)
+            self._data = ExperimentData(self.config, self._plan, self._data.round)
+        elif level >= Effect.SPLIT:
+            self._data.resplit(self.config)
+        if level >= Effect.NETWORK:
+            self._make_network()
+        else:
+            self._apply_live()
+
+    # ------------------------------------------------- state (always up to date)
+    @property
+    def model(self) -> MLP:
+        """The engine network being trained."""
+        self._sync()
+        return self._model
+
+    @property
+    def history(self) -> History:
+        """One row per epoch since the network was built; row 0 is before training."""
+        self._sync()
+        return self._history
+
+    @property
+    def plan(self) -> Plan:
+        """The concrete problem kind, output, loss and sizes behind the config."""
+        self._sync()
+        return self._plan
+
+    @property
+    def diverged(self) -> bool:
+        """True once the loss or weights became NaN/inf; :meth:`step` then does nothing."""
+        self._sync()
+        return self._diverged
+
+    @property
+    def message(self) -> str:
+        """Why training stopped (divergence, no training points); '' while all is well."""
+        self._sync()
+        return self._message
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was adjusted to make the config fit (an output that fits the labels...)."""
+        self._sync()
+        return self._notes
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained since the network was built or reset."""
+        return self.model.epoch
+
+    # ------------------------------------------------------------------ network
+    def _make_network(self) -> None:
+        c, plan = self.config, make_plan(self.config)
+        self._plan = plan
+        self._model = MLP(
+            plan.n_inputs,
+            plan.hidden,
+            plan.n_outputs,
+            activation=plan.activations,
+            output=plan.output,
+            loss=plan.loss,
+            optimizer=c.optimizer,
+            batch_norm=c.batch_norm,
+            init=c.init,
+            seed=c.seed,
+            dtype=plan.dtype,
+        )
+        self._apply_live()
+        self._arrays = None
+        self._history.clear()
+        self._diverged, self._message = False, ""
+        self._history.append(self._row(self._model.current_learning_rate))
+
+    def _apply_live(self) -> None:
+        """Hand every live knob to the running network (cheap; no weights change)."""
+        c, m = self.config, self._model
+        m.learning_rate = c.learning_rate
+        m.set_schedule(c.schedule, c.decay, c.decay_every)
+        m.set_regularization(c.regularization, c.reg_rate)
+        m.dropout, m.clip_norm = c.dropout, c.clip_norm
+        m.momentum, m.beta1, m.beta2, m.rho, m.eps = c.momentum, c.beta1, c.beta2, c.rho, c.eps
+
+    def reset(self) -> None:
+        """Fresh weights from the seed (as a new Session would have), empty history,
+        no divergence; the data, including points a user added, stays."""
+        self._pending = max(self._pending or Effect.NETWORK, Effect.NETWORK)
+        self._sync()
+
+    def regenerate(self) -> None:
+        """New points from the generator (the next data seed); the weights stay."""
+        self._sync()
+        self._data = ExperimentData(self.config, self._plan, self._data.round + 1)
+        self._arrays = None
+
+    # ------------------------------------------------------------------ training
+    def _splits(self) -> dict[str, Split | None]:
+        self._sync()
+        if self._arrays is None:
+            self._arrays, notes = self._data.splits(self.config, self._plan)
+            self._notes = tuple(dict.fromkeys((*self._plan.notes, *notes)))
+        return self._arrays
+
+    def _evaluate(self, split: Split | None) -> tuple[float | None, float | None]:
+        if split is None:
+            return None, None
+        loss, out = self._model.evaluate(split.X, split.Y)
+        if split.classes is None:
+            return loss, None
+        return loss, mx.accuracy(split.classes, mx.predicted_classes(out, self._plan.output))
+
+    def _row(self, learning_rate: float) -> dict:
+        splits = self._splits()
+        train_loss, train_acc = self._evaluate(splits["train"])
+        test_loss, test_acc = self._evaluate(splits["test"])
+        return {
+            "epoch": self._model.epoch,
+            "train_loss": train_loss,
+            "test_loss": test_loss,
+            "train_accuracy": train_acc,
+            "test_accuracy": test_acc,
+            "learning_rate": learning_rate,
+        }
+
+    def step(self, epochs: int = 1) -> dict:
+        """Train ``epochs`` epochs (one pass over the training points each) and return
+        the newest history row. Does nothing while :attr:`diverged` (until
+        :meth:`reset`) or while there are no training points (see :attr:`message`)."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
+            raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
+        self._sync()
+        for _ in range(int(epochs)):
+            if self._diverged or not self._train_epoch():
+                break
+        return self._history.last
+
+    def _train_epoch(self) -> bool:
+        train = self._splits()["train"]
+        if train is None:
+            self._message = "There are no training points: add some or load a CSV file."
+            return False
+        rate = self._model.current_learning_rate
+        loss = self._model.train_epoch(train.X, train.Y, self.config.batch_size)
+        if not math.isfinite(loss):
+            return self._diverge("training loss")
+        if not self._model.is_finite():
+            return self._diverge("weights")
+        row = self._row(rate)
+        if not all(row[k] is None or math.isfinite(row[k]) for k in ("train_loss", "test_loss")):
+            return self._diverge("loss")
+        self._history.append(row)
+        self._message = ""
+        return True
+
+    def _diverge(self, what: str) -> bool:
+        c = self.config
+        tips = [f"a smaller learning rate (now {c.learning_rate:g})"]
+        if c.regularization != "none" and c.reg_rate >= 1:
+            tips.append(f"a smaller regularization rate (now {c.reg_rate:g})")
+        if c.clip_norm == 0:
+            tips.append("gradient clipping (clip_norm 1)")
+        self._diverged = True
+        self._message = (
+            f"Training diverged at epoch {self._model.epoch}: the {what} became NaN or "
+            f"infinite. Try {', or '.join(tips)}, and reset the network."
+        )
+        return False
+
+    # ------------------------------------------------------------------ metrics
+    def class_names(self) -> list[str]:
+        """Display names of the classes, in class-index order ([] for regression)."""
+        plan = self.plan
+        if not plan.is_classification:
+            return []
+        return ["-1", "+1"] if plan.kind == "binary" else [str(k) for k in range(plan.n_classes)]
+
+    def _side(self, split: str) -> Split | None:
+        if split not in SPLITS:
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        return self._splits()[split]
+
+    def predict(self, split: str = "test") -> np.ndarray | None:
+        """Network outputs for the training or test rows (None if that side is empty)."""
+        data = self._side(split)
+        return None if data is None else self._model.predict(data.X)
+
+    def metrics(self, split: str = "test") -> dict:
+        """Metrics on the test (or training) set.
+
+        Classification: accuracy, confusion matrix (rows = true class), per-class
+        precision, recall and F1, and for two classes the ROC curve and its AUC.
+        Regression: R², MSE and MAE. Always: ``split``, ``kind`` and ``n``.
+        """
+        data, plan = self._side(split), self._plan
+        head = {"split": split, "kind": plan.kind}
+        if data is None:
+            return {**head, "n": 0}
+        out = self._model.predict(data.X)
+        if not plan.is_classification:
+            return {**head, **mx.regression_report(data.labels, out[:, 0])}
+        predicted = mx.predicted_classes(out, plan.output)
+        scores = mx.positive_scores(out, plan.output) if plan.n_classes == 2 else None
+        report = mx.classification_report(data.classes, predicted, plan.n_classes, scores)
+        return {**head, "classes": self.class_names(), **report}
+
+    # --------------------------------------------------------------- grid views
+    def _grid(self, resolution: int) -> np.ndarray:
+        """The network inputs at every grid point, computed once per resolution and
+        feature set (the page asks for them every frame)."""
+        self._sync()
+        if self._data.points is None:
+            raise ValueError("MNIST images have 784 inputs; there is no 2-D plane to draw")
+        key = (resolution, tuple(self.config.features))
+        X = self._grid_cache.get(key)
+        if X is None:
+            if len(self._grid_cache) >= _GRID_CACHE_SIZE:
+                self._grid_cache.clear()
+            X = feature_matrix(grid_points(resolution), key[1])
+            self._grid_cache[key] = X
+        return X
+
+    def predict_grid(self, resolution: int = 100) -> np.ndarray:
+        """Output over the :func:`~playground.data.grid_points` grid, shaped
+        ``(n_outputs, resolution, resolution)`` with image row 0 at the top."""
+        out = self._model.predict(self._grid(resolution))
+        return np.ascontiguousarray(out.T).reshape(-1, resolution, resolution)
+
+    def layer_maps(self, resolution: int = 50) -> list[np.ndarray]:
+        """Every neuron's output over the grid: one ``(units, res, res)`` array per
+        hidden layer and the output layer, row 0 at the top."""
+        maps = self._model.layer_outputs(self._grid(resolution))
+        return [m.reshape(-1, resolution, resolution) for m in maps]
+
+    def feature_maps(self, resolution: int = 50) -> np.ndarray:
+        """Each input feature over the grid, ``(n_features, res, res)``."""
+        return self._grid(resolution).T.reshape(-1, resolution, resolution)
+
+    # -------------------------------------------------------------- user points
+    def _points_view(self, attribute: str, empty: np.ndarray) -> np.ndarray:
+        self._sync()
+        points = self._data.points
+        return empty if points is None else getattr(points, attribute).copy()
+
+    @property
+    def points(self) -> np.ndarray:
+        """All 2-D points ``(N, 2)`` (a copy); empty for MNIST."""
+        return self._points_view("points", np.empty((0, 2)))
+
+    @property
+    def labels(self) -> np.ndarray:
+        """The label of each point in :attr:`points`."""
+        return self._points_view("labels", np.empty(0))
+
+    @property
+    def is_train(self) -> np.ndarray:
+        """True for each point in :attr:`points` that is used for training."""
+        return self._points_view("is_train", np.empty(0, dtype=bool))
+
+    def add_point(self, x1: float, x2: float, label: float) -> None:
+        """Add a training point (label +1/-1, a class number, or a value to regress)."""
+        self._sync()
+        self._data.editable().add(x1, x2, label)
+        self._arrays = None
+
+    def remove_points_near(self, x1: float, x2: float, radius: float) -> int:
+        """Erase the points within ``radius`` of (x1, x2); returns how many."""
+        self._sync()
+        removed = self._data.editable().remove_near(x1, x2, radius)
+        self._arrays = None
+        return removed
+
+    def load_csv(self, text: str | bytes, *, replace: bool = True) -> int:
+        """Use the ``x1,x2,label`` rows of ``text`` instead of (or besides) the current
+        points; returns the number of rows. A bad file raises
+        :class:`~playground.data.CSVError` (its message is for the user) and the
+        current data stays."""
+        self._sync()
+        n = self._data.load_csv(self.config, text, replace)
+        self._arrays = None
+        return n
+
+    def export_csv(self) -> str:
+        """The current points as ``x1,x2,label`` CSV text."""
+        self._sync()
+        return self._data.editable().to_csv()
+
+    # ------------------------------------------------------------------ weights
+    def weights_json(self) -> str:
+        """The network's weights as JSON (see :mod:`playground.experiment.weights`)."""
+        return weights_to_json(self.model, config_query=self.config.to_query())
+
+    def load_weights_json(self, text: str | bytes) -> None:
+        """Load weights saved by :meth:`weights_json`; ValueError if the architecture
+        differs. Clears a divergence, since the loaded weights are finite."""
+        load_weights_json(self.model, text)
+        self._diverged, self._message = False, ""

@@ -1,0 +1,106 @@
+"""`playground train`: flags from the Config, JSON output, --query, strict errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from playground.cli import main
+from playground.experiment import KNOBS
+
+REQUIRED = {"epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "seconds"}
+
+
+def run_json(capsys, *argv: str) -> dict:
+    assert main(["train", *argv, "--json", "--quiet"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    return json.loads(last)
+
+
+def test_train_prints_a_json_last_line_with_the_required_keys_and_good_accuracy(capsys):
+    assert main(["train", "--dataset", "xor", "--hidden", "4", "--epochs", "200", "--json"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out.strip().splitlines()[-1])
+    assert set(result) >= REQUIRED
+    assert result["epochs"] == 200 and result["sizes"] == [2, 4, 1]
+    assert result["test_accuracy"] >= 0.9
+    assert "epoch" in captured.err  # the progress bar goes to stderr
+
+
+def test_an_empty_hidden_flag_trains_a_model_without_hidden_layers(capsys):
+    result = run_json(capsys, "--dataset", "xor", "--hidden", "", "--epochs", "20")
+    assert result["sizes"] == [2, 1]
+
+
+def test_query_takes_the_pages_query_string_and_flags_override_it(capsys):
+    result = run_json(capsys, "--query", "dataset=spiral&hidden=8,8&noise=10", "--epochs", "2")
+    assert result["dataset"] == "spiral" and result["sizes"] == [2, 8, 8, 1]
+    assert "noise=10" in result["query"]
+    result = run_json(
+        capsys, "--query", "dataset=spiral&hidden=8,8", "--hidden", "3", "--epochs", "1"
+    )
+    assert result["sizes"] == [2, 3, 1]
+
+
+def test_every_knob_is_a_flag_named_after_it(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    for name in KNOBS:
+        assert f"--{name}" in text
+
+
+def test_human_output_reports_loss_and_accuracy(capsys):
+    assert main(["train", "--dataset", "gauss", "--epochs", "30", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "train loss" in out and "test accuracy" in out and "%" in out
+
+
+def test_dash_spelling_and_boolean_flags_work(capsys):
+    result = run_json(capsys, "--learning-rate", "0.1", "--batch_norm", "--epochs", "2")
+    assert "batch_norm=true" in result["query"] and "learning_rate=0.1" in result["query"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--learning_rate", "50"], "maximum 10"),
+        (["--hidden", "8,x"], "hidden"),
+        (["--features", "x1,bogus"], "features"),
+        (["--dataset", "iris"], "invalid choice"),
+        (["--batch_size", "0"], "minimum 1"),
+        (["--epochs", "-1"], "epochs"),
+        (["--dataset", "blobs", "--loss", "bce"], "does not fit"),
+    ],
+)
+def test_a_bad_flag_value_exits_2_with_a_message(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", *argv])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_diverging_run_exits_1_and_says_what_to_try(capsys):
+    code = main(["train", "--dataset", "reg_plane", "--learning_rate", "10", "--json", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    result = json.loads(captured.out.strip().splitlines()[-1])  # still valid JSON (no NaN)
+    assert result["diverged"] and "smaller learning rate" in captured.err
+
+
+def test_mnist_on_a_small_subset_reaches_a_modest_accuracy(capsys):
+    result = run_json(
+        capsys,
+        "--dataset",
+        "mnist",
+        "--mnist_train",
+        "2000",
+        "--mnist_test",
+        "500",
+        "--epochs",
+        "2",
+    )
+    assert result["sizes"] == [784, 128, 10]
+    assert result["test_accuracy"] >= 0.8
