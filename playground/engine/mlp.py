@@ -422,7 +422,7 @@ class MLP:
         network's dtype: twice the SIMD width, and seven significant digits
         are far more than a colour map can show.
         """
-        X = self._inputs(X).astype(np.float32)
+        X = self._frame_inputs(X)
         n, first = X.shape[0], self.sizes[0]
         with np.errstate(over="ignore"):  # a diverged network's huge weights become inf
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
@@ -446,6 +446,17 @@ class MLP:
                 False,
             )
         return np.split(out, np.cumsum(self.sizes[1:])[:-1])
+
+    def _frame_inputs(self, X) -> np.ndarray:
+        """X checked and in float32; for a read-only array passed again (the
+        page's fixed grid, every frame) the checked copy from last time."""
+        cached = getattr(self, "_frame_x", None)
+        if cached is not None and cached[0] is X and not X.flags.writeable:
+            return cached[1]
+        X32 = self._inputs(X).astype(np.float32)
+        if isinstance(X, np.ndarray) and not X.flags.writeable:
+            self._frame_x = (X, X32)
+        return X32
 
     def _frame_scratch(self, n: int) -> np.ndarray:
         """Scratch for ``layer_outputs``, kept between frames of the same size.

@@ -292,6 +292,7 @@ class Session:
             if len(self._grid_cache) >= _GRID_CACHE_SIZE:
                 self._grid_cache.clear()
             X = feature_matrix(grid_points(resolution), key[1])
+            X.flags.writeable = False  # lets the engine reuse its checked copy each frame
             self._grid_cache[key] = X
         return X
 

@@ -1,0 +1,376 @@
+"""The playground page: composes the views and runs the frame loop.
+
+Each browser session gets its own :class:`Playground` and so its own
+:class:`~playground.experiment.Session`. While playing, a periodic callback
+trains ``epochs per frame`` epochs and redraws; every redraw goes out in one
+batch (``pn.io.hold``). Knob changes reach the session through the widgets'
+two-way binding to its Config; the session decides (its EFFECTS table) which
+apply live and which rebuild the network.
+
+Serve with ``playground serve`` or ``panel serve playground/ui/app.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import panel as pn
+
+from playground.data import FEATURES, CSVError
+from playground.experiment import EFFECTS, KNOBS, Config, Effect, Session
+from playground.ui.charts import LossChart
+from playground.ui.controls import DatasetPicker, knob
+from playground.ui.network import COLUMN, PX, NetworkDiagram, WeightEditor
+from playground.ui.output import ERASE_RADIUS, ERASER, OutputView
+from playground.ui.theme import THEMES
+
+#: Milliseconds between training ticks while playing (up to 50 a second; the
+#: browser is sent a frame per tick while it keeps up, see FRAMES_IN_FLIGHT).
+FRAME_MS = 20
+#: Resolution of the output heatmap; neuron thumbnails take every 4th pixel.
+GRID = 100
+THUMB_STEP = 4
+EPOCHS_PER_FRAME = (1, 2, 5, 10, 25, 100)
+#: Frames sent but not yet confirmed drawn by the browser, at most.
+FRAMES_IN_FLIGHT = 3
+#: Send a frame anyway if the browser has confirmed none for this long.
+ACK_TIMEOUT_S = 1.0
+TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
+DATA_KNOBS = ("train_ratio", "noise", "batch_size", "n_classes")
+
+CSS = """
+.pg-epoch { font-variant-numeric: tabular-nums; font-size: 22px; }
+.pg-heading { text-transform: uppercase; letter-spacing: 0.06em; font-size: 13px; }
+"""
+
+
+def format_epoch(epoch: int) -> str:
+    """``Epoch 000,123`` as the TensorFlow Playground shows it."""
+    return format(epoch, "07,d")
+
+
+class Playground(pn.viewable.Viewer):
+    """One user's playground page."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        theme: str = "light",
+        warnings: list[str] | None = None,
+        **overrides,
+    ):
+        super().__init__()
+        self.session = Session(config, **overrides)
+        self.config = self.session.config
+        self.theme = THEMES.get(theme, THEMES["light"])
+        self._loop = None
+        t = self.theme
+
+        self.diagram = NetworkDiagram(t, self._toggle_feature)
+        self.editor = WeightEditor(self.diagram, self._set_weight)
+        self.output = OutputView(t, self._clicked)
+        self.chart = LossChart(t)
+        self.picker = DatasetPicker(self.config, t, self._pick_dataset)
+        self.diagram.link_preview(self.output.preview, self.output.preview_renderer)
+
+        self.play = pn.widgets.Button(
+            name="▶ Play",
+            button_type="primary",
+            width=100,
+            description="Start or pause training; the page redraws after every frame.",
+        )
+        self.playing = False
+        self.step_button = pn.widgets.Button(
+            name="Step", width=70, description="Train exactly one epoch, then stop."
+        )
+        self.reset_button = pn.widgets.Button(
+            name="Reset",
+            width=70,
+            description="Start again from fresh initial weights (same seed, same data).",
+        )
+        self.speed = pn.widgets.Select(
+            name="Epochs per frame",
+            options=list(EPOCHS_PER_FRAME),
+            value=1,
+            width=120,
+            description="How many epochs to train between two redraws: more is faster, "
+            "fewer is smoother to watch.",
+        )
+        self.epoch = pn.pane.HTML(self._epoch_html(), css_classes=["pg-epoch"], margin=(12, 10))
+        self.message = pn.pane.Alert("", alert_type="danger", visible=False)
+        self.notice = pn.pane.Alert(
+            "\n".join(warnings or []), alert_type="warning", visible=bool(warnings)
+        )
+        self.regenerate = pn.widgets.Button(
+            name="Regenerate",
+            width=110,
+            description="Draw new points from the same data set; the network keeps its weights.",
+        )
+        self.add_layer = pn.widgets.Button(
+            name="+ layer", width=80, description="Add a hidden layer (up to 8)."
+        )
+        self.remove_layer = pn.widgets.Button(
+            name="− layer", width=80, description="Remove the last hidden layer."
+        )
+        self.layer_buttons = pn.Row()
+
+        # Flow control: the browser echoes each frame number back once it is
+        # drawing it, and the loop keeps at most FRAMES_IN_FLIGHT frames
+        # unconfirmed. A slow browser or network then gets fewer frames instead
+        # of an ever-growing backlog, and a click is never stuck behind seconds
+        # of queued frames; a few frames in flight hide the round trip.
+        self._frame_no = pn.widgets.IntInput(value=0, visible=False)
+        self._painted = pn.widgets.IntInput(value=0, visible=False)
+        self._frame_no.jscallback(
+            value="requestAnimationFrame(() => { painted.value = cb_obj.value })",
+            args={"painted": self._painted},
+        )
+        self._sent_at = 0.0
+        self.play.on_click(lambda e: self.set_playing(not self.playing))
+        self.step_button.on_click(lambda e: self._step_once())
+        self.reset_button.on_click(lambda e: self._reset())
+        self.regenerate.on_click(lambda e: self._regenerate())
+        self.add_layer.on_click(lambda e: self._change_layers(+1))
+        self.remove_layer.on_click(lambda e: self._change_layers(-1))
+        self.output.show_test.param.watch(
+            lambda e: self.output.update_points(self.session), "value"
+        )
+        self.output.discretize.param.watch(lambda e: self._render(), "value")
+        # After the session's own watcher (precedence 10) has noted the change.
+        self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
+
+        self._layout = self._build_layout()
+        self._rebuild_layer_buttons()
+        self._render(points=True)
+
+    # ------------------------------------------------------------------ layout
+    def _build_layout(self):
+        t = self.theme
+        self._data_controls = {name: knob(self.config, name) for name in DATA_KNOBS}
+        top = pn.FlexBox(
+            pn.Row(self.play, self.step_button, self.reset_button, self.epoch, self.speed),
+            *[knob(self.config, name, width=140, sizing_mode=None) for name in TOP_KNOBS],
+            styles={"background": t.panel, "border-bottom": f"1px solid {t.grid}"},
+            sizing_mode="stretch_width",
+            align_items="flex-end",
+        )
+        data_col = pn.Column(
+            pn.pane.HTML("<b class='pg-heading'>Data</b>"),
+            self.picker,
+            *self._data_controls.values(),
+            self.regenerate,
+            width=220,
+        )
+        net_col = pn.Column(
+            pn.Row(
+                pn.pane.HTML("<b class='pg-heading'>Features → Hidden layers</b>"),
+                self.remove_layer,
+                self.add_layer,
+            ),
+            self.layer_buttons,
+            pn.pane.Bokeh(self.diagram.figure),
+            self.editor,
+            sizing_mode="stretch_width",
+            min_width=420,
+        )
+        out_col = pn.Column(
+            pn.pane.HTML("<b class='pg-heading'>Output</b>"),
+            self.chart,
+            self.output,
+            width=360,
+        )
+        return pn.Column(
+            top,
+            self.notice,
+            self.message,
+            self._frame_no,
+            self._painted,
+            pn.Row(data_col, net_col, out_col, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+            styles={"background": t.background, "color": t.text},
+            stylesheets=[CSS],
+        )
+
+    def _rebuild_layer_buttons(self) -> None:
+        """A −/+ pair above each hidden layer's column to change its neuron count."""
+        column_px = int(COLUMN * PX)
+        rows = [pn.Spacer(width=int((0.5 + COLUMN) * PX) - 45)]
+        for i in range(len(self.config.hidden)):
+            minus = pn.widgets.Button(
+                name="−", width=32, margin=(0, 2), description=f"One neuron fewer in layer {i + 1}"
+            )
+            plus = pn.widgets.Button(
+                name="+", width=32, margin=(0, 2), description=f"One neuron more in layer {i + 1}"
+            )
+            minus.on_click(lambda e, i=i: self._change_neurons(i, -1))
+            plus.on_click(lambda e, i=i: self._change_neurons(i, +1))
+            rows.append(pn.Row(minus, plus, width=column_px, margin=0))
+        self.layer_buttons.objects = rows
+        self.remove_layer.disabled = not self.config.hidden
+        lo, hi = self.config.param["hidden"].bounds
+        self.add_layer.disabled = len(self.config.hidden) >= hi
+
+    # ----------------------------------------------------------------- actions
+    def set_playing(self, playing: bool) -> None:
+        """Start or pause the frame loop."""
+        if playing and self.session.diverged:
+            self._show_divergence()
+            return
+        self.playing = playing
+        self.play.name = "❚❚ Pause" if playing else "▶ Play"
+        if playing:
+            if self._loop is None:
+                self._loop = pn.state.add_periodic_callback(self._tick, period=FRAME_MS)
+            else:
+                self._loop.start()
+        elif self._loop is not None:
+            self._loop.stop()
+
+    def _tick(self) -> None:
+        if self.session.diverged:
+            self._show_divergence()
+            return
+        self.session.step(self.speed.value)
+        waiting = self._frame_no.value - self._painted.value >= FRAMES_IN_FLIGHT
+        if waiting and time.monotonic() - self._sent_at < ACK_TIMEOUT_S:
+            return  # the browser is still painting the last frame: train on, draw later
+        self._render()
+
+    def _step_once(self) -> None:
+        self.set_playing(False)
+        self.session.step(1)
+        self._render()
+
+    def _reset(self) -> None:
+        self.session.reset()
+        self.message.visible = False
+        self.chart.reset()
+        self._render()
+
+    def _regenerate(self) -> None:
+        self.session.regenerate()
+        self._render(points=True)
+
+    def _show_divergence(self) -> None:
+        self.set_playing(False)
+        self.message.object = self.session.message
+        self.message.visible = True
+        self._render()
+
+    def _pick_dataset(self, name: str) -> None:
+        self.config.dataset = name
+
+    def _toggle_feature(self, name: str) -> None:
+        features = list(self.config.features)
+        if name in features:
+            if len(features) == 1:
+                self._notify("The network needs at least one input feature.")
+                return
+            features.remove(name)
+        else:
+            features = [f for f in FEATURES if f in features or f == name]
+        self.config.features = features
+
+    def _change_layers(self, delta: int) -> None:
+        hidden = list(self.config.hidden)
+        if delta > 0:
+            hidden.append(hidden[-1] if hidden else 2)
+        elif hidden:
+            hidden.pop()
+        self.config.hidden = hidden
+
+    def _change_neurons(self, layer: int, delta: int) -> None:
+        hidden = list(self.config.hidden)
+        lo, hi = self.config.param["hidden"].item_bounds
+        hidden[layer] = int(np.clip(hidden[layer] + delta, lo, hi))
+        self.config.hidden = hidden
+
+    def _set_weight(self, selected: dict, value: float) -> None:
+        model = self.session.model
+        if selected["kind"] == "weight":
+            model.set_weight(selected["layer"], selected["row"], selected["col"], value)
+        else:
+            model.set_bias(selected["layer"], selected["row"], value)
+        self._render()
+
+    def _clicked(self, x: float, y: float, brush: str) -> None:
+        try:
+            if brush == ERASER:
+                self.session.remove_points_near(x, y, ERASE_RADIUS)
+            else:
+                self.session.add_point(x, y, _brush_label(brush))
+        except (ValueError, CSVError) as err:
+            self._notify(str(err))
+            return
+        self.output.update_points(self.session)
+        self._render()
+
+    def _notify(self, text: str) -> None:
+        self.notice.object = text
+        self.notice.visible = True
+
+    def _config_changed(self, *events) -> None:
+        names = {e.name for e in events}
+        if "hidden" in names:
+            self._rebuild_layer_buttons()
+        level = max(EFFECTS[n] for n in names)
+        if level >= Effect.NETWORK:
+            self.chart.reset()
+            self.message.visible = False
+        self._render(points=level >= Effect.SPLIT)
+
+    # ------------------------------------------------------------------ render
+    def _epoch_html(self) -> str:
+        return f"Epoch <b id='epoch'>{format_epoch(self.session.epoch)}</b>"
+
+    def _render(self, points: bool = False) -> None:
+        """Redraw the frame: maps, weights, boundary, charts, counter (one message)."""
+        s = self.session
+        t0 = time.perf_counter()
+        with pn.io.hold():
+            plan = s.plan
+            maps = s.layer_maps(GRID)
+            self.output.set_classes(plan.kind, plan.n_classes)
+            self._data_controls["n_classes"].visible = plan.kind == "multiclass"
+            self.output.update(s, maps[-1])
+            if points:
+                self.output.update_points(s)
+            thumbs = [m[:, ::THUMB_STEP, ::THUMB_STEP] for m in maps]
+            self.diagram.update(s, thumbs)
+            self.chart.update(s.history, force=not self.playing)
+            self.epoch.object = self._epoch_html()
+            self._frame_no.value += 1
+        self._sent_at = time.monotonic()
+        self.last_render_ms = (time.perf_counter() - t0) * 1e3
+
+    def __panel__(self):
+        return self._layout
+
+
+def _brush_label(brush: str) -> float:
+    """The label a brush adds: −1/+1, a class number or a regression value."""
+    if brush.startswith("Orange"):
+        return -1.0
+    if brush.startswith("Blue"):
+        return 1.0
+    word, value = brush.rsplit(" ", 1)
+    return float(value.replace("−", "-").replace("+", ""))
+
+
+def create_app() -> pn.viewable.Viewable:
+    """A new page for the current browser session, configured by its URL query."""
+    query = pn.state.location.search.lstrip("?") if pn.state.location else ""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    theme = next((v for k, v in pairs if k == "theme"), "light")
+    if theme in THEMES:
+        pn.config.theme = "dark" if theme == "dark" else "default"  # this session's widgets
+    config, warnings = Config.from_query(urlencode([(k, v) for k, v in pairs if k != "theme"]))
+    return Playground(config, theme=theme, warnings=warnings)
+
+
+if __name__.startswith("bokeh"):  # `panel serve playground/ui/app.py`
+    pn.extension()
+    create_app().servable(title="NN Playground")

@@ -1,0 +1,159 @@
+"""Loss and accuracy over epochs, streamed a few rows per frame."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, HoverTool, Legend
+from bokeh.plotting import figure
+
+from playground.experiment import History
+from playground.ui.theme import Theme
+
+TEST_COLOR = "#111111"
+#: Seconds between two redraws of the curves while training.
+CHART_INTERVAL_S = 0.1
+TRAIN_COLOR = "#8c8c8c"
+
+
+class LossChart(pn.viewable.Viewer):
+    """Train and test loss (and accuracy) against the epoch; hover reads the values."""
+
+    def __init__(self, theme: Theme):
+        super().__init__()
+        self.theme = theme
+        self.source = ColumnDataSource(self._empty())
+        self._sent = 0
+        self._streamed_at = 0.0
+        test_color = theme.text if theme.name == "dark" else TEST_COLOR
+        self.loss_fig = self._figure("Loss", 150)
+        r_test = self.loss_fig.line(
+            "epoch", "test_loss", source=self.source, line_width=2, color=test_color
+        )
+        r_train = self.loss_fig.line(
+            "epoch",
+            "train_loss",
+            source=self.source,
+            line_width=2,
+            color=TRAIN_COLOR,
+            line_dash="dashed",
+        )
+        self.loss_fig.add_layout(
+            Legend(
+                items=[("test", [r_test]), ("training", [r_train])],
+                location="top_right",
+                background_fill_alpha=0.6,
+                label_text_font_size="11px",
+                spacing=0,
+                padding=4,
+            )
+        )
+        self.loss_fig.add_tools(
+            HoverTool(
+                renderers=[r_test],
+                mode="vline",
+                tooltips=[
+                    ("epoch", "@epoch"),
+                    ("test loss", "@test_loss{0.0000}"),
+                    ("training loss", "@train_loss{0.0000}"),
+                ],
+            )
+        )
+        self.acc_fig = self._figure("Accuracy", 110)
+        self.acc_fig.y_range.update(start=0, end=1.02)
+        a_test = self.acc_fig.line(
+            "epoch", "test_accuracy", source=self.source, line_width=2, color=test_color
+        )
+        self.acc_fig.line(
+            "epoch",
+            "train_accuracy",
+            source=self.source,
+            line_width=2,
+            color=TRAIN_COLOR,
+            line_dash="dashed",
+        )
+        self.acc_fig.add_tools(
+            HoverTool(
+                renderers=[a_test],
+                mode="vline",
+                tooltips=[
+                    ("epoch", "@epoch"),
+                    ("test accuracy", "@test_accuracy{0.0%}"),
+                    ("training accuracy", "@train_accuracy{0.0%}"),
+                ],
+            )
+        )
+        self.summary = pn.pane.HTML("", margin=(0, 5), styles={"font-size": "15px"})
+        self._layout = pn.Column(self.summary, self.loss_fig, self.acc_fig)
+
+    def _figure(self, title: str, height: int):
+        t = self.theme
+        fig = figure(
+            height=height,
+            width=330,
+            tools="",
+            toolbar_location=None,
+            background_fill_color=t.background,
+            border_fill_color=t.background,
+            outline_line_color=None,
+            min_border_left=40,
+        )
+        fig.title.text = title
+        fig.title.text_color = t.muted
+        fig.title.text_font_size = "12px"
+        fig.xaxis.axis_label = None
+        fig.axis.major_label_text_color = t.muted
+        fig.axis.axis_line_color = t.grid
+        fig.grid.grid_line_color = t.grid
+        fig.grid.grid_line_alpha = 0.5
+        return fig
+
+    @staticmethod
+    def _empty() -> dict:
+        return {
+            k: np.zeros(0)
+            for k in ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+        }
+
+    def update(self, history: History, *, force: bool = False) -> None:
+        """Send the rows added since the last update (all of them after a reset).
+
+        The curves are redrawn at most every ``CHART_INTERVAL_S`` (unless
+        ``force``): a line chart reads as smooth at ten updates a second, and
+        each redraw of a chart costs the browser about as much as the network
+        diagram; the numbers above the chart follow every frame.
+        """
+        n = len(history)
+        if n < self._sent:  # the history was cleared: start over
+            self.source.data = self._empty()
+            self._sent = 0
+            force = True
+        now = time.monotonic()
+        if n > self._sent and (force or now - self._streamed_at >= CHART_INTERVAL_S):
+            rows = {k: history.column(k)[self._sent :] for k in self.source.data}
+            self.source.stream(rows)
+            self._sent = n
+            self._streamed_at = now
+        last = history.last
+        self.acc_fig.visible = bool(last and last["test_accuracy"] is not None)
+        if last is None:
+            self.summary.object = ""
+            return
+        self.summary.object = (
+            f"<span>Test loss <b id='test-loss'>{_fmt(last['test_loss'])}</b></span>"
+            f"&nbsp;&nbsp;<span>Training loss <b id='train-loss'>"
+            f"{_fmt(last['train_loss'])}</b></span>"
+        )
+
+    def reset(self) -> None:
+        self.source.data = self._empty()
+        self._sent = 0
+
+    def __panel__(self):
+        return self._layout
+
+
+def _fmt(value) -> str:
+    return "–" if value is None or not np.isfinite(value) else f"{value:.3f}"

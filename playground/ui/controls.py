@@ -1,0 +1,130 @@
+"""Widgets derived from the experiment's Config, and the data-set picker.
+
+Every control is made from its ``param`` Parameter, so its label, bounds,
+choices and tooltip (the Parameter's ``doc``) are never restated here. Only
+the *kind* of widget is chosen: a ladder of round values for rates (as the
+TensorFlow Playground offers them), sliders for percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import panel as pn
+from bokeh.events import Tap
+from bokeh.models import PrintfTickFormatter
+from bokeh.plotting import figure
+
+from playground.data import DATASETS, make_dataset
+from playground.experiment import Config
+from playground.ui.theme import Theme, class_colors, with_tip
+
+#: Round values offered for rates; only those inside the Parameter's bounds are shown.
+RATE_LADDER = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_LADDER = (1, 2, 5, 10, 16, 25, 32, 50, 64, 100, 128, 256)
+
+#: The 2-D data sets offered on the page, in the order the picker shows them.
+PICKER_SETS = tuple(DATASETS)
+
+
+def _ladder(config: Config, name: str, ladder) -> list:
+    lo, hi = config.param[name].bounds
+    values = [v for v in ladder if lo <= v <= hi]
+    current = getattr(config, name)
+    if current not in values:
+        values = sorted({*values, current})
+    return values
+
+
+def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
+    """The control for knob ``name``, bound both ways to ``config``.
+
+    Rates and batch sizes get a drop-down of round values, percentages a
+    slider; everything else the widget Panel derives from the Parameter type.
+    The tooltip is the Parameter's doc (beside the widget where the widget
+    type has no tooltip of its own).
+    """
+    p = config.param[name]
+    opts = dict(description=p.doc, name=p.label, sizing_mode="stretch_width")
+    opts.update(overrides)
+    if name in ("learning_rate", "reg_rate"):
+        cls, opts["options"] = pn.widgets.Select, _ladder(config, name, RATE_LADDER)
+    elif name == "batch_size":
+        cls, opts["options"] = pn.widgets.Select, _ladder(config, name, BATCH_LADDER)
+    elif name in ("noise", "train_ratio"):
+        cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
+    else:
+        cls = pn.Param.widget_type(p)
+    widget = cls.from_param(p, **{k: v for k, v in opts.items() if k in cls.param})
+    return widget if "description" in cls.param else with_tip(widget, p.doc)
+
+
+class DatasetPicker(pn.viewable.Viewer):
+    """A thumbnail per 2-D data set; clicking one picks it (the Select is kept in sync)."""
+
+    SIZE = 58
+
+    def __init__(self, config: Config, theme: Theme, on_pick: Callable[[str], None]):
+        super().__init__()
+        self._config = config
+        self._on_pick = on_pick
+        self.theme = theme
+        self._figures = {name: self._thumbnail(name) for name in PICKER_SETS}
+        grid = pn.GridBox(
+            *[
+                pn.Column(
+                    pn.pane.Bokeh(f, margin=0),
+                    pn.pane.HTML(
+                        f"<div style='font-size:10px;text-align:center;width:{self.SIZE}px'>"
+                        f"{DATASETS[n].label}</div>",
+                        margin=(0, 2),
+                    ),
+                    margin=2,
+                )
+                for n, f in self._figures.items()
+            ],
+            ncols=3,
+        )
+        self._layout = pn.Column(pn.pane.HTML("<b>Which dataset do you want to use?</b>"), grid)
+        config.param.watch(lambda e: self._highlight(), "dataset")
+        self._highlight()
+
+    def _thumbnail(self, name: str):
+        spec = DATASETS[name]
+        data = make_dataset(name, 120, noise=0.0, seed=1)
+        fig = figure(
+            width=self.SIZE,
+            height=self.SIZE,
+            tools="",
+            toolbar_location=None,
+            x_range=(-6.5, 6.5),
+            y_range=(-6.5, 6.5),
+            min_border=1,
+            background_fill_color=self.theme.background,
+            border_fill_color=self.theme.background,
+        )
+        fig.axis.visible = False
+        fig.grid.visible = False
+        if spec.kind == "regression":
+            pal = self.theme.palette
+            idx = np.clip(((data.labels + 1) / 2 * 255).round().astype(int), 0, 255)
+            colors = [pal[i] for i in idx]
+        else:
+            table = class_colors(spec.kind, data.n_classes)
+            idx = (data.labels > 0).astype(int) if spec.kind == "binary" else data.labels
+            colors = [table[int(i)] for i in idx]
+        fig.scatter(data.points[:, 0], data.points[:, 1], size=2.5, color=colors)
+        fig.on_event(Tap, lambda event, n=name: self._on_pick(n))
+        fig.name = f"dataset-{name}"
+        fig.css_classes = [f"dataset-{name}"]
+        return fig
+
+    def _highlight(self) -> None:
+        for name, fig in self._figures.items():
+            chosen = name == self._config.dataset
+            fig.outline_line_color = "#0877bd" if chosen else self.theme.grid
+            fig.outline_line_width = 3 if chosen else 1
+
+    def __panel__(self):
+        return self._layout
