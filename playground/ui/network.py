@@ -79,10 +79,10 @@ class NetworkDiagram(param.Parameterized):
         )
         self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[], alpha=[]))
         self.edges = ColumnDataSource(
-            dict(xs=[], ys=[], width=[], value=[], layer=[], row=[], col=[], kind=[], tip=[])
+            dict(xs=[], ys=[], width=[], value=[], layer=[], row=[], col=[], kind=[])
         )
         self.biases = ColumnDataSource(
-            dict(x=[], y=[], value=[], layer=[], row=[], col=[], kind=[], tip=[])
+            dict(x=[], y=[], value=[], layer=[], row=[], col=[], kind=[])
         )
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[]))
         self.figure = self._make_figure()
@@ -160,12 +160,16 @@ class NetworkDiagram(param.Parameterized):
         fig.add_tools(
             HoverTool(
                 renderers=[edge_r],
-                tooltips="@tip",
+                tooltips="Weight @value{0.000} (click to edit)",
                 line_policy="interp",
                 attachment="above",
                 point_policy="follow_mouse",
             ),
-            HoverTool(renderers=[bias_r], tooltips="@tip", attachment="above"),
+            HoverTool(
+                renderers=[bias_r],
+                tooltips="Bias @value{0.000} (click to edit)",
+                attachment="above",
+            ),
             TapTool(renderers=[edge_r, bias_r, node_r]),
         )
         self._node_hover = HoverTool(renderers=[node_r], tooltips="@tip", attachment="above")
@@ -240,10 +244,9 @@ class NetworkDiagram(param.Parameterized):
         self.edges.data.update(
             value=values,
             width=edge_width(values).tolist(),
-            tip=[f"Weight {w:.3f} (click to edit)" for w in values],
         )
         biases = self._bias_values(session)
-        self.biases.data.update(value=biases, tip=[f"Bias {b:.3f} (click to edit)" for b in biases])
+        self.biases.data.update(value=biases)
 
     def _images(self, maps: list[np.ndarray]) -> list[np.ndarray]:
         """Feature tiles, then the drawn neurons of each layer, rows flipped
@@ -350,14 +353,12 @@ class NetworkDiagram(param.Parameterized):
             value=values,
             width=edge_width(np.asarray(values)).tolist(),
             kind=["weight"] * len(values),
-            tip=[f"Weight {w:.3f} (click to edit)" for w in values],
         )
         biases = self._bias_values(session)
         b.update(
             value=biases,
             col=[-1] * len(biases),
             kind=["bias"] * len(biases),
-            tip=[f"Bias {v:.3f} (click to edit)" for v in biases],
         )
         self.edges.data = e
         self.biases.data = b
