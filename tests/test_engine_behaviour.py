@@ -170,3 +170,20 @@ def test_bad_data_raises_value_error_saying_what_was_wrong():
 
 def test_warm_up_compiles_every_kernel_without_error():
     warm_up()
+
+
+def test_an_epoch_trained_in_slices_equals_one_whole_epoch(rng):
+    X, Y = rng.normal(size=(103, 2)), np.sign(rng.normal(size=(103, 1)))
+    whole = MLP(2, (5,), 1, seed=3)
+    sliced = MLP(2, (5,), 1, seed=3)
+    loss = whole.train_epoch(X, Y, 10)
+    results = []
+    while True:
+        results.append(sliced.train_partial(X, Y, 10, max_batches=3))
+        if results[-1] is not None:
+            break
+        assert 0 < sliced.epoch_progress < 1
+    assert len(results) == 4  # 11 batches in slices of 3
+    assert results[-1] == pytest.approx(loss)
+    np.testing.assert_array_equal(whole._params, sliced._params)
+    assert sliced.epoch == 1 and sliced.epoch_progress == 0.0

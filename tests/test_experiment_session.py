@@ -306,3 +306,18 @@ def test_any_valid_config_builds_a_session_that_steps_and_draws(values):
         s.metrics()
         assert s.predict_grid(8).shape[1:] == (8, 8)
         assert len(s.layer_maps(8)) == len(s.model.sizes) - 1
+
+
+def test_training_mnist_in_slices_records_one_row_per_finished_epoch():
+    from playground.experiment import Session
+
+    s = Session(dataset="mnist", mnist_train=1000, mnist_test=200, hidden=[32], batch_size=50)
+    rows, progress = [], []
+    for _ in range(4):  # 1000 images / 50 = 20 batches = 6 + 6 + 6 + 2
+        rows.append(s.train_slice(max_batches=6))
+        progress.append(s.epoch_progress)
+    assert rows[:3] == [None, None, None]
+    assert progress == pytest.approx([0.3, 0.6, 0.9, 0.0])
+    assert rows[3] is not None and rows[3]["epoch"] == 1
+    assert len(s.history) == 2  # the untrained row and epoch 1
+    assert rows[3]["test_accuracy"] > 0.5

@@ -170,6 +170,7 @@ class MLP:
         self._opt = OPTIMIZERS[optimizer]
         self._build(np.random.default_rng(self.seed))
         self._state = new_state(self.seed)
+        self._partial: dict = {}  # the epoch being trained in slices (train_partial)
 
         self._hp = np.zeros(nw.N_HP)
         self._hp[nw.BN_EPS] = 1e-5
@@ -330,9 +331,46 @@ class MLP:
         X = self._inputs(X)
         Y = self._targets(Y, X.shape[0])
         batch_size = _count("batch_size", batch_size, 1, 1_000_000)
+        self._partial = {}  # a whole epoch replaces any epoch begun in slices
         loss = self._train(X, Y, permutation(X.shape[0], self._state), batch_size)
         self.epoch += 1
         return loss
+
+    def train_partial(self, X, Y, batch_size: int, max_batches: int) -> float | None:
+        """Go on with the current epoch for at most ``max_batches`` steps.
+
+        This is how a page trains a long epoch (MNIST) in slices between
+        redraws. The slices of one epoch follow one random order, so an epoch
+        trained in slices equals one ``train_epoch`` call. Returns the epoch's
+        mean data loss when this call finished the epoch, else None; see
+        :attr:`epoch_progress`.
+        """
+        X = self._inputs(X)
+        Y = self._targets(Y, X.shape[0])
+        batch_size = _count("batch_size", batch_size, 1, 1_000_000)
+        max_batches = _count("max_batches", max_batches, 1, 10**9)
+        n = X.shape[0]
+        order = self._partial.get("order")
+        if order is None or order.shape[0] != n:
+            order = permutation(n, self._state)
+            self._partial = {"order": order, "pos": 0, "loss": 0.0}
+        start = self._partial["pos"]
+        stop = min(n, start + batch_size * max_batches)
+        loss = self._train(X, Y, order[start:stop], batch_size)
+        self._partial["loss"] += loss * (stop - start)
+        self._partial["pos"] = stop
+        if stop < n:
+            return None
+        mean = self._partial["loss"] / n
+        self._partial = {}
+        self.epoch += 1
+        return mean
+
+    @property
+    def epoch_progress(self) -> float:
+        """Share of the current epoch already trained by :meth:`train_partial` (0 to 1)."""
+        order = self._partial.get("order")
+        return 0.0 if order is None else self._partial["pos"] / order.shape[0]
 
     def train_batch(self, X, Y) -> float:
         """Exactly one optimizer step on exactly this batch; returns its loss before the step."""

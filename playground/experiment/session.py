@@ -217,6 +217,31 @@ class Session:
             return False
         rate = self._model.current_learning_rate
         loss = self._model.train_epoch(train.X, train.Y, self.config.batch_size)
+        return self._finish_epoch(loss, rate)
+
+    def train_slice(self, max_batches: int) -> dict | None:
+        """Train at most ``max_batches`` steps of the current epoch (a page trains
+        MNIST's 60,000 images in slices between redraws). Returns the new history
+        row when this slice finished the epoch, else None."""
+        self._sync()
+        train = self._splits()["train"]
+        if self._diverged or train is None:
+            return None
+        rate = self._model.current_learning_rate
+        loss = self._model.train_partial(train.X, train.Y, self.config.batch_size, max_batches)
+        if loss is None:
+            if not self._model.is_finite():
+                self._diverge("weights")
+            return None
+        return self._history.last if self._finish_epoch(loss, rate) else None
+
+    @property
+    def epoch_progress(self) -> float:
+        """Share of the current epoch trained so far by :meth:`train_slice` (0 to 1)."""
+        return self._model.epoch_progress
+
+    def _finish_epoch(self, loss: float, rate: float) -> bool:
+        """Check a finished epoch for divergence and record its history row."""
         if not math.isfinite(loss):
             return self._diverge("training loss")
         if not self._model.is_finite():
@@ -254,6 +279,14 @@ class Session:
         if split not in SPLITS:
             raise ValueError(f"split must be 'train' or 'test', got {split!r}")
         return self._splits()[split]
+
+    def examples(self, split: str = "test") -> tuple[np.ndarray, np.ndarray] | None:
+        """The network inputs of one side and each row's class (or target value for
+        regression); None if that side is empty. For MNIST the inputs are the images."""
+        data = self._side(split)
+        if data is None:
+            return None
+        return data.X, (data.classes if data.classes is not None else data.labels)
 
     def predict(self, split: str = "test") -> np.ndarray | None:
         """Network outputs for the training or test rows (None if that side is empty)."""

@@ -19,7 +19,7 @@ import numpy as np
 import panel as pn
 
 from playground.data import FEATURES, CSVError
-from playground.experiment import EFFECTS, KNOBS, Config, Effect, Session
+from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect, Session
 from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
 from playground.ui.network import COLUMN, PX, NetworkDiagram, WeightEditor
@@ -361,14 +361,30 @@ def _brush_label(brush: str) -> float:
 
 
 def create_app() -> pn.viewable.Viewable:
-    """A new page for the current browser session, configured by its URL query."""
+    """A new page for the current browser session, configured by its URL query:
+    any knob, plus ``mode=mnist`` and ``theme=dark``."""
+    from playground.ui.shell import MODES, Shell  # the shell imports this module
+
     query = pn.state.location.search.lstrip("?") if pn.state.location else ""
     pairs = parse_qsl(query, keep_blank_values=True)
-    theme = next((v for k, v in pairs if k == "theme"), "light")
-    if theme in THEMES:
-        pn.config.theme = "dark" if theme == "dark" else "default"  # this session's widgets
-    config, warnings = Config.from_query(urlencode([(k, v) for k, v in pairs if k != "theme"]))
-    return Playground(config, theme=theme, warnings=warnings)
+    page_keys = ("theme", "mode")
+    extra = {k: v for k, v in pairs if k in page_keys}
+    theme = extra.get("theme", "light")
+    if theme not in THEMES:
+        theme = "light"
+    pn.config.theme = "dark" if theme == "dark" else "default"  # this session's widgets
+    config, warnings = Config.from_query(
+        urlencode([(k, v) for k, v in pairs if k not in page_keys])
+    )
+    mode = extra.get("mode", "mnist" if config.dataset == MNIST else "playground")
+    if mode not in MODES:
+        warnings.append(f"unknown mode {mode!r}; showing the 2-D playground")
+        mode = "playground"
+    if mode == "playground" and config.dataset == MNIST:
+        config.dataset = type(config).param["dataset"].default
+    if mode == "mnist" and config.dataset != MNIST:
+        config.dataset = MNIST
+    return Shell(mode, config, THEMES[theme], warnings)
 
 
 if __name__.startswith("bokeh"):  # `panel serve playground/ui/app.py`

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource, HoverTool, Legend
+from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, Span
 from bokeh.plotting import figure
 
 from playground.experiment import History
@@ -21,8 +21,9 @@ TRAIN_COLOR = "#8c8c8c"
 class LossChart(pn.viewable.Viewer):
     """Train and test loss (and accuracy) against the epoch; hover reads the values."""
 
-    def __init__(self, theme: Theme):
+    def __init__(self, theme: Theme, *, chance_loss: float | None = None, width: int = 330):
         super().__init__()
+        self._width = width
         self.theme = theme
         self.source = ColumnDataSource(self._empty())
         self._sent = 0
@@ -61,6 +62,26 @@ class LossChart(pn.viewable.Viewer):
                 ],
             )
         )
+        if chance_loss is not None:  # e.g. ln(10) for ten classes: the loss of a guess
+            self.loss_fig.add_layout(
+                Span(
+                    location=chance_loss,
+                    dimension="width",
+                    line_color=theme.muted,
+                    line_dash="dotted",
+                )
+            )
+            self.loss_fig.add_layout(
+                Label(
+                    x=0,
+                    y=chance_loss,
+                    x_units="screen",
+                    text=f"chance {chance_loss:.2f}",
+                    text_font_size="10px",
+                    text_color=theme.muted,
+                    y_offset=2,
+                )
+            )
         self.acc_fig = self._figure("Accuracy", 110)
         self.acc_fig.y_range.update(start=0, end=1.02)
         a_test = self.acc_fig.line(
@@ -92,7 +113,7 @@ class LossChart(pn.viewable.Viewer):
         t = self.theme
         fig = figure(
             height=height,
-            width=330,
+            width=self._width,
             tools="",
             toolbar_location=None,
             background_fill_color=t.background,
@@ -141,10 +162,17 @@ class LossChart(pn.viewable.Viewer):
         if last is None:
             self.summary.object = ""
             return
+        accuracy = last["test_accuracy"]
         self.summary.object = (
             f"<span>Test loss <b id='test-loss'>{_fmt(last['test_loss'])}</b></span>"
             f"&nbsp;&nbsp;<span>Training loss <b id='train-loss'>"
             f"{_fmt(last['train_loss'])}</b></span>"
+            + (
+                ""
+                if accuracy is None
+                else f"&nbsp;&nbsp;<span>Test accuracy <b id='test-accuracy'>"
+                f"{100 * accuracy:.1f}%</b></span>"
+            )
         )
 
     def reset(self) -> None:

@@ -27,6 +27,13 @@ def open_page(page: Page, url: str, errors: list | None = None) -> None:
     page.mouse.move(5, 890)  # away from any tooltip
 
 
+def click(page: Page, name) -> None:
+    """Click a button as a person would: the mouse leaves the last one first, so
+    that button's tooltip is not in the way."""
+    page.mouse.move(5, 890)
+    page.get_by_role("button", name=name).click()
+
+
 def epoch(page: Page) -> int:
     return int(page.locator("#epoch").inner_text().replace(",", ""))
 
@@ -64,9 +71,9 @@ def test_page_loads_with_no_console_errors(page: Page, server_url: str):
 def test_play_advances_the_epoch_and_the_test_loss_falls_on_the_spiral(page: Page, server_url):
     open_page(page, server_url + "/?dataset=spiral&hidden=8,8&features=x1,x2,sinx1,sinx2")
     before = test_loss(page)
-    page.get_by_role("button", name="▶ Play").click()
+    click(page, "▶ Play")
     wait_until(lambda: epoch(page) >= 150, timeout=60)
-    page.get_by_role("button", name=re.compile("Pause")).click()
+    click(page, re.compile("Pause"))
     time.sleep(0.5)  # frames already on their way still arrive
     stopped = epoch(page)
     time.sleep(1.0)
@@ -76,10 +83,9 @@ def test_play_advances_the_epoch_and_the_test_loss_falls_on_the_spiral(page: Pag
 
 def test_step_advances_exactly_one_epoch(page: Page, server_url):
     open_page(page, server_url + "/")
-    step = page.get_by_role("button", name="Step")
-    step.click()
+    click(page, "Step")
     expect(page.locator("#epoch")).to_have_text("000,001")
-    step.click()
+    click(page, "Step")
     expect(page.locator("#epoch")).to_have_text("000,002")
 
 
@@ -93,7 +99,7 @@ def test_switching_dataset_redraws_the_output(page: Page, server_url):
 def test_adding_a_layer_redraws_the_network(page: Page, server_url):
     open_page(page, server_url + "/")
     before = page.locator(".pg-network").first.bounding_box()
-    page.get_by_role("button", name="+ layer").click()
+    click(page, "+ layer")
     # one more column of neurons: the diagram grows by one column's width
     wait_until(
         lambda: page.locator(".pg-network").first.bounding_box()["width"] > before["width"] + 100
@@ -141,9 +147,9 @@ def test_hovering_a_neuron_shows_its_map_large_in_the_output(page: Page, server_
 def test_a_diverging_run_pauses_with_a_message_and_reset_recovers(page: Page, server_url):
     query = "dataset=reg_plane&hidden=8,8,8&learning_rate=10&activation=relu"
     open_page(page, f"{server_url}/?{query}")
-    page.get_by_role("button", name="▶ Play").click()
+    click(page, "▶ Play")
     expect(page.get_by_text("diverged")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
-    page.get_by_role("button", name="Reset").click()
+    click(page, "Reset")
     expect(page.locator("#epoch")).to_have_text("000,000")
     expect(page.get_by_text("diverged")).to_be_hidden()

@@ -1,0 +1,257 @@
+"""MNIST mode: train on the real 60,000/10,000 digits while the class watches.
+
+An epoch over 60,000 images takes about half a second, too long to block the
+page, so training runs in slices of about ``SLICE_S`` seconds on a periodic
+callback (the engine releases nothing between slices but the slices are short:
+a click waits at most one slice). The counter and the progress bar follow every
+slice; the weight images several times a second; the curves, the confusion
+matrix, the per-class table and the gallery after every epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import panel as pn
+
+from playground.experiment import EFFECTS, KNOBS, Config, Effect, Session
+from playground.ui.charts import LossChart
+from playground.ui.controls import knob
+from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
+from playground.ui.theme import Theme
+
+TICK_MS = 50
+#: Seconds of training per slice (the page stays responsive between slices).
+SLICE_S = 0.04
+WEIGHTS_EVERY_S = 0.5
+#: Architectures offered for MNIST: none (softmax regression) up to three layers.
+HIDDEN_PRESETS = {
+    "none (softmax regression)": [],
+    "32": [32],
+    "128": [128],
+    "512": [512],
+    "256, 128": [256, 128],
+    "512, 256, 128": [512, 256, 128],
+}
+MNIST_KNOBS = (
+    "learning_rate",
+    "activation",
+    "optimizer",
+    "batch_size",
+    "schedule",
+    "regularization",
+    "reg_rate",
+    "dropout",
+    "batch_norm",
+)
+
+
+def _preset_name(hidden: list[int]) -> str:
+    for name, value in HIDDEN_PRESETS.items():
+        if value == list(hidden):
+            return name
+    return ", ".join(map(str, hidden))
+
+
+class MnistPage(pn.viewable.Viewer):
+    """The MNIST mode of the page for one browser session."""
+
+    def __init__(self, config: Config, theme: Theme):
+        super().__init__()
+        self.session = Session(config)
+        self.config = self.session.config
+        self.theme = theme
+        self._loop = None
+        self.playing = False
+        self._per_batch = 1e-3  # seconds per batch, learned as it trains
+        self._weights_at = 0.0
+
+        self.play = pn.widgets.Button(
+            name="▶ Play",
+            button_type="primary",
+            width=100,
+            description="Start or pause training on the digits.",
+        )
+        self.step_button = pn.widgets.Button(
+            name="Step", width=70, description="Train exactly one epoch, then stop."
+        )
+        self.reset_button = pn.widgets.Button(
+            name="Reset", width=70, description="Start again from fresh initial weights."
+        )
+        self.epoch = pn.pane.HTML(self._epoch_html(), margin=(12, 10))
+        self.progress = pn.indicators.Progress(
+            value=0, max=100, width=160, bar_color="primary", margin=(18, 5)
+        )
+        hidden_names = list(HIDDEN_PRESETS)
+        current = _preset_name(self.config.hidden)
+        if current not in hidden_names:
+            hidden_names.append(current)
+        self.hidden = pn.widgets.Select(
+            name="Hidden layers",
+            options=hidden_names,
+            value=current,
+            width=170,
+            description=self.config.param["hidden"].doc,
+        )
+        self.message = pn.pane.Alert("", alert_type="danger", visible=False)
+        self.chart = LossChart(theme, chance_loss=math.log(10), width=360)
+        self.weights = WeightImages(theme)
+        self.confusion = ConfusionMatrix(theme, lambda t, p: self._show_cell((t, p)))
+        self.gallery = DigitGallery(theme)
+        self.pad = DrawingPad(theme, self._predict_one)
+        self.per_class = pn.pane.HTML("")
+        self.mistakes = pn.widgets.Checkbox(name="Only mistakes", value=False)
+        self.show_all = pn.widgets.Button(
+            name="All test digits",
+            width=120,
+            description="Show the test digits again after picking a cell of the matrix.",
+        )
+        self.show_all.on_click(lambda e: self._show_cell(None))
+
+        self.play.on_click(lambda e: self.set_playing(not self.playing))
+        self.step_button.on_click(lambda e: self._step_epoch())
+        self.reset_button.on_click(lambda e: self._reset())
+        self.hidden.param.watch(self._hidden_changed, "value")
+        self.mistakes.param.watch(lambda e: self._show_cell(None), "value")
+        self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
+        self._cell: tuple[int, int] | None = None
+
+        top = pn.FlexBox(
+            pn.Row(self.play, self.step_button, self.reset_button, self.epoch, self.progress),
+            self.hidden,
+            *[knob(self.config, name, width=140, sizing_mode=None) for name in MNIST_KNOBS],
+            styles={"background": theme.panel, "border-bottom": f"1px solid {theme.grid}"},
+            sizing_mode="stretch_width",
+            align_items="flex-end",
+        )
+        self._layout = pn.Column(
+            top,
+            self.message,
+            pn.Row(
+                pn.Column(self.chart, self.per_class),
+                pn.Column(self.weights, self.pad),
+                pn.Column(self.confusion, pn.Row(self.mistakes, self.show_all), self.gallery),
+            ),
+            sizing_mode="stretch_width",
+            styles={"background": theme.background, "color": theme.text},
+        )
+        self._refresh_all()
+
+    # ----------------------------------------------------------------- actions
+    def set_playing(self, playing: bool) -> None:
+        if playing and self.session.diverged:
+            self._show_divergence()
+            return
+        self.playing = playing
+        self.play.name = "❚❚ Pause" if playing else "▶ Play"
+        if playing and self._loop is None:
+            self._loop = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
+        elif playing:
+            self._loop.start()
+        elif self._loop is not None:
+            self._loop.stop()
+
+    def _tick(self) -> None:
+        if self.session.diverged:
+            self._show_divergence()
+            return
+        batches = max(1, int(SLICE_S / self._per_batch))
+        t0 = time.perf_counter()
+        row = self.session.train_slice(batches)
+        if row is None:  # only time the slices that did not end an epoch (no evaluation)
+            elapsed = time.perf_counter() - t0
+            self._per_batch = 0.7 * self._per_batch + 0.3 * elapsed / batches
+        self._refresh(epoch_done=row is not None)
+
+    def _step_epoch(self) -> None:
+        self.set_playing(False)
+        while self.session.train_slice(10**6) is None and not self.session.diverged:
+            pass
+        self._refresh(epoch_done=True)
+
+    def _reset(self) -> None:
+        self.session.reset()
+        self.message.visible = False
+        self.chart.reset()
+        self._refresh_all()
+
+    def _show_divergence(self) -> None:
+        self.set_playing(False)
+        self.message.object = self.session.message
+        self.message.visible = True
+
+    def _hidden_changed(self, event) -> None:
+        value = HIDDEN_PRESETS.get(event.new)
+        if value is not None:
+            self.config.hidden = list(value)
+
+    def _config_changed(self, *events) -> None:
+        if max(EFFECTS[e.name] for e in events) >= Effect.NETWORK:
+            self.chart.reset()
+            self._cell = None
+        self._refresh_all()
+
+    def _predict_one(self, image: np.ndarray) -> np.ndarray:
+        return self.session.model.predict(image[None])[0]
+
+    def _show_cell(self, cell: tuple[int, int] | None) -> None:
+        """Show the digits of one (true, predicted) cell, or all / the mistakes."""
+        self._cell = cell
+        if cell is None:
+            self.confusion.source.selected.indices = []
+        self._show_gallery()
+
+    # ------------------------------------------------------------------ render
+    def _epoch_html(self) -> str:
+        return f"Epoch <b id='epoch'>{self.session.epoch}</b>"
+
+    def _refresh_all(self) -> None:
+        self._refresh(epoch_done=True)
+        self.pad.refresh()
+
+    def _refresh(self, epoch_done: bool) -> None:
+        now = time.monotonic()
+        with pn.io.hold():
+            self.epoch.object = self._epoch_html()
+            self.progress.value = int(100 * self.session.epoch_progress)
+            if epoch_done or now - self._weights_at > WEIGHTS_EVERY_S:
+                W = self.session.model.get_weights()[0][0]
+                self.weights.update(W, templates=not self.config.hidden)
+                self._weights_at = now
+            if epoch_done:
+                self.chart.update(self.session.history, force=True)
+                self._show_metrics()
+
+    def _show_metrics(self) -> None:
+        m = self.session.metrics("test")
+        self.confusion.update(np.asarray(m["confusion_matrix"]))
+        rows = "".join(
+            f"<tr><td>{d}</td><td>{100 * p:.1f}%</td><td>{100 * r:.1f}%</td></tr>"
+            for d, (p, r) in enumerate(zip(m["precision"], m["recall"]))
+        )
+        self.per_class.object = (
+            "<b>Per class</b> <small>(test set)</small><table style='font-size:12px'>"
+            "<tr><th>digit</th><th>precision</th><th>recall</th></tr>" + rows + "</table>"
+        )
+        self._show_gallery()
+
+    def _show_gallery(self) -> None:
+        images, labels = self.session.examples("test")
+        probs = self.session.predict("test")
+        guess = probs.argmax(axis=1)
+        pick = np.arange(len(guess))
+        title = "<b>Test digits</b>"
+        if self._cell is not None:
+            true, pred = self._cell
+            pick = pick[(labels == true) & (guess == pred)]
+            title = f"<b>Digits {true} predicted as {pred}</b> <small>({len(pick)})</small>"
+        elif self.mistakes.value:
+            pick = pick[guess != labels]
+            title = f"<b>Mistakes</b> <small>({len(pick)} of {len(guess)})</small>"
+        n = DigitGallery.COLS * DigitGallery.ROWS
+        self.gallery.update(images[pick[:n]], labels[pick[:n]], probs[pick[:n]], title)
+
+    def __panel__(self):
+        return self._layout

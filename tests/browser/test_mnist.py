@@ -1,0 +1,61 @@
+"""MNIST mode in headless Chromium: train on the real digits, draw one, switch modes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_page import click, open_page, shot, wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def test_play_on_mnist_lifts_the_shown_test_accuracy_above_90_percent(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist")
+    click(page, "▶ Play")
+    wait_until(
+        lambda: (
+            page.locator("#test-accuracy").is_visible()
+            and float(page.locator("#test-accuracy").inner_text().rstrip("%")) > 90
+        ),
+        timeout=90,
+    )
+    click(page, "Step")  # pauses, trains one more epoch
+    expect(page.locator(".pg-confusion").first).to_be_visible()
+
+
+def test_a_digit_drawn_on_the_pad_gets_class_probabilities(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    box = page.locator(".pg-pad").first.bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 21):  # a vertical stroke: a "1"
+        page.mouse.move(x + i * 0.3, y + i * box["height"] * 0.035)
+    page.mouse.up()
+    expect(page.locator("#pad-answer")).to_be_visible(timeout=10_000)
+    assert page.locator("#pad-answer").inner_text() in "0123456789"
+
+
+def test_clicking_a_confusion_cell_shows_those_digits(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    before = shot(page, ".pg-gallery")
+    box = page.locator(".pg-confusion").first.bounding_box()
+    # a cell in the middle of the matrix (the axes take the left and bottom edges)
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
+    expect(page.get_by_text("predicted as")).to_be_visible(timeout=10_000)
+    wait_until(lambda: shot(page, ".pg-gallery") != before)
+
+
+def test_switching_back_to_the_2d_playground_works(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500")
+    click(page, "2-D playground")
+    expect(page.locator("#epoch")).to_have_text("000,000", timeout=30_000)
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("000,001")
+    click(page, "MNIST digits")
+    expect(page.locator(".pg-pad").first).to_be_visible()
