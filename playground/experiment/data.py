@@ -107,4 +107,9 @@ class ExperimentData:
             notes.append("labels beyond +-1 are clipped: a tanh output cannot reach them.")
         Y = to_targets(targets, plan.kind, plan.n_classes, plan.output).astype(plan.dtype)
         classes = class_index(labels, plan.kind) if plan.is_classification else None
-        return Split(np.ascontiguousarray(x, dtype=plan.dtype), Y, labels, classes)
+        X = np.ascontiguousarray(x, dtype=plan.dtype)
+        # Read-only: the engine then validates them once, not on every epoch.
+        X.flags.writeable = False
+        Y = np.ascontiguousarray(Y)
+        Y.flags.writeable = False
+        return Split(X, Y, labels, classes)

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import numpy as np
 
 #: Columns of every row: the epoch count (0 = before training), the data loss on
-#: the training and test sets in evaluation mode, the share classified correctly
+#: the training set (at most TRAIN_EVAL_MAX rows of it, see session.py) and the test
+#: set in evaluation mode, the share classified correctly
 #: (None for regression or an empty set) and the learning rate the epoch used.
 COLUMNS: tuple[str, ...] = (
     "epoch",

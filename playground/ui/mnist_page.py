@@ -67,6 +67,7 @@ class MnistPage(pn.viewable.Viewer):
         self.playing = False
         self._per_batch = 1e-3  # seconds per batch, learned as it trains
         self._weights_at = 0.0
+        self._pending: list = []  # views to refresh on the next ticks
 
         self.play = pn.widgets.Button(
             name="▶ Play",
@@ -169,7 +170,7 @@ class MnistPage(pn.viewable.Viewer):
         self.set_playing(False)
         while self.session.train_slice(10**6) is None and not self.session.diverged:
             pass
-        self._refresh(epoch_done=True)
+        self._refresh_all()
 
     def _reset(self) -> None:
         self.session.reset()
@@ -209,6 +210,8 @@ class MnistPage(pn.viewable.Viewer):
 
     def _refresh_all(self) -> None:
         self._refresh(epoch_done=True)
+        while self._pending:  # not playing: draw everything now
+            self._pending.pop(0)()
         self.pad.refresh()
 
     def _refresh(self, epoch_done: bool) -> None:
@@ -222,9 +225,14 @@ class MnistPage(pn.viewable.Viewer):
                 self._weights_at = now
             if epoch_done:
                 self.chart.update(self.session.history, force=True)
-                self._show_metrics()
+                # The test-set views cost ~50 ms each: spread them over the next
+                # ticks so that no tick keeps a click waiting for long.
+                self._pending = [self._show_metrics, self._show_gallery]
+            elif self._pending:
+                self._pending.pop(0)()
 
     def _show_metrics(self) -> None:
+        """Confusion matrix and the per-class table (test set)."""
         m = self.session.metrics("test")
         self.confusion.update(np.asarray(m["confusion_matrix"]))
         rows = "".join(
@@ -235,7 +243,6 @@ class MnistPage(pn.viewable.Viewer):
             "<b>Per class</b> <small>(test set)</small><table style='font-size:12px'>"
             "<tr><th>digit</th><th>precision</th><th>recall</th></tr>" + rows + "</table>"
         )
-        self._show_gallery()
 
     def _show_gallery(self) -> None:
         images, labels = self.session.examples("test")
