@@ -95,15 +95,23 @@ def fast_sigmoid(x):
     return _HALF + _HALF * fast_tanh(h)
 
 
+@kernel(inline="always")
+def column_max(Z, i):
+    """Largest value in column ``i`` (one sample's units): softmax subtracts it
+    before exponentiating so that nothing overflows."""
+    m = Z[0, i]
+    for j in range(1, Z.shape[0]):
+        m = max(m, Z[j, i])
+    return m
+
+
 @kernel
 def activate(code, Z, A):
     """Write f(Z) into A (both ``(units, batch)``); ``code`` picks f."""
     n, b = Z.shape
     if code == SOFTMAX:
         for i in range(b):
-            m = Z[0, i]
-            for j in range(1, n):
-                m = max(m, Z[j, i])
+            m = column_max(Z, i)
             s = 0.0
             for j in range(n):
                 e = math.exp(Z[j, i] - m)

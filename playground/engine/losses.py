@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from ._jit import kernel
-from .activations import backprop_activation
+from .activations import backprop_activation, column_max
 
 SQUARE, BCE, SOFTMAX_CE, HUBER = range(4)
 
@@ -38,9 +38,7 @@ def loss_and_delta(loss, out_code, Z, A, Y, G, scale, delta):
     total = 0.0
     if loss == SOFTMAX_CE:
         for i in range(b):
-            m = Z[0, i]
-            for j in range(1, n):
-                m = max(m, Z[j, i])
+            m = column_max(Z, i)
             s = 0.0
             for j in range(n):
                 s += math.exp(Z[j, i] - m)

@@ -19,12 +19,13 @@ import numpy as np
 import panel as pn
 
 from playground.data import FEATURES, CSVError
-from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect, Session
+from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect
 from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
 from playground.ui.network import COLUMN, PX, NetworkDiagram, WeightEditor
 from playground.ui.output import ERASE_RADIUS, ERASER, OutputView
 from playground.ui.theme import THEMES
+from playground.ui.transport import TrainingPage
 
 #: Milliseconds between training ticks while playing (up to 50 a second; the
 #: browser is sent a frame per tick while it keeps up, see FRAMES_IN_FLIGHT).
@@ -51,8 +52,11 @@ def format_epoch(epoch: int) -> str:
     return format(epoch, "07,d")
 
 
-class Playground(pn.viewable.Viewer):
+class Playground(TrainingPage):
     """One user's playground page."""
+
+    TICK_MS = FRAME_MS
+    PLAY_HELP = "Start or pause training; the page redraws after every frame."
 
     def __init__(
         self,
@@ -62,11 +66,7 @@ class Playground(pn.viewable.Viewer):
         warnings: list[str] | None = None,
         **overrides,
     ):
-        super().__init__()
-        self.session = Session(config, **overrides)
-        self.config = self.session.config
-        self.theme = THEMES.get(theme, THEMES["light"])
-        self._loop = None
+        super().__init__(config, THEMES.get(theme, THEMES["light"]), **overrides)
         t = self.theme
 
         self.diagram = NetworkDiagram(t, self._toggle_feature)
@@ -76,21 +76,6 @@ class Playground(pn.viewable.Viewer):
         self.picker = DatasetPicker(self.config, t, self._pick_dataset)
         self.diagram.link_preview(self.output.preview, self.output.preview_renderer)
 
-        self.play = pn.widgets.Button(
-            name="▶ Play",
-            button_type="primary",
-            width=100,
-            description="Start or pause training; the page redraws after every frame.",
-        )
-        self.playing = False
-        self.step_button = pn.widgets.Button(
-            name="Step", width=70, description="Train exactly one epoch, then stop."
-        )
-        self.reset_button = pn.widgets.Button(
-            name="Reset",
-            width=70,
-            description="Start again from fresh initial weights (same seed, same data).",
-        )
         self.speed = pn.widgets.Select(
             name="Epochs per frame",
             options=list(EPOCHS_PER_FRAME),
@@ -100,7 +85,6 @@ class Playground(pn.viewable.Viewer):
             "fewer is smoother to watch.",
         )
         self.epoch = pn.pane.HTML(self._epoch_html(), css_classes=["pg-epoch"], margin=(12, 10))
-        self.message = pn.pane.Alert("", alert_type="danger", visible=False)
         self.notice = pn.pane.Alert(
             "\n".join(warnings or []), alert_type="warning", visible=bool(warnings)
         )
@@ -129,9 +113,6 @@ class Playground(pn.viewable.Viewer):
             args={"painted": self._painted},
         )
         self._sent_at = 0.0
-        self.play.on_click(lambda e: self.set_playing(not self.playing))
-        self.step_button.on_click(lambda e: self._step_once())
-        self.reset_button.on_click(lambda e: self._reset())
         self.regenerate.on_click(lambda e: self._regenerate())
         self.add_layer.on_click(lambda e: self._change_layers(+1))
         self.remove_layer.on_click(lambda e: self._change_layers(-1))
@@ -214,51 +195,26 @@ class Playground(pn.viewable.Viewer):
         self.add_layer.disabled = len(self.config.hidden) >= hi
 
     # ----------------------------------------------------------------- actions
-    def set_playing(self, playing: bool) -> None:
-        """Start or pause the frame loop."""
-        if playing and self.session.diverged:
-            self._show_divergence()
-            return
-        self.playing = playing
-        self.play.name = "❚❚ Pause" if playing else "▶ Play"
-        if playing:
-            if self._loop is None:
-                self._loop = pn.state.add_periodic_callback(self._tick, period=FRAME_MS)
-            else:
-                self._loop.start()
-        elif self._loop is not None:
-            self._loop.stop()
-
-    def _tick(self) -> None:
-        if self.session.diverged:
-            self._show_divergence()
-            return
+    def train_tick(self) -> None:
         self.session.step(self.speed.value)
         waiting = self._frame_no.value - self._painted.value >= FRAMES_IN_FLIGHT
         if waiting and time.monotonic() - self._sent_at < ACK_TIMEOUT_S:
             return  # the browser is still painting the last frame: train on, draw later
         self._render()
 
-    def _step_once(self) -> None:
-        self.set_playing(False)
+    def step_epoch(self) -> None:
         self.session.step(1)
         self._render()
 
-    def _reset(self) -> None:
-        self.session.reset()
-        self.message.visible = False
-        self.chart.reset()
+    def redraw(self) -> None:
         self._render()
+
+    def after_reset(self) -> None:
+        self.chart.reset()
 
     def _regenerate(self) -> None:
         self.session.regenerate()
         self._render(points=True)
-
-    def _show_divergence(self) -> None:
-        self.set_playing(False)
-        self.message.object = self.session.message
-        self.message.visible = True
-        self._render()
 
     def _pick_dataset(self, name: str) -> None:
         self.config.dataset = name

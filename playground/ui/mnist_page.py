@@ -16,11 +16,12 @@ import time
 import numpy as np
 import panel as pn
 
-from playground.experiment import EFFECTS, KNOBS, Config, Effect, Session
+from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.charts import LossChart
 from playground.ui.controls import knob
 from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
 from playground.ui.theme import Theme
+from playground.ui.transport import TrainingPage
 
 TICK_MS = 50
 #: Seconds of training per slice (the page stays responsive between slices).
@@ -55,32 +56,19 @@ def _preset_name(hidden: list[int]) -> str:
     return ", ".join(map(str, hidden))
 
 
-class MnistPage(pn.viewable.Viewer):
+class MnistPage(TrainingPage):
     """The MNIST mode of the page for one browser session."""
 
+    TICK_MS = TICK_MS
+    PLAY_HELP = "Start or pause training on the digits."
+    RESET_HELP = "Start again from fresh initial weights."
+
     def __init__(self, config: Config, theme: Theme):
-        super().__init__()
-        self.session = Session(config)
-        self.config = self.session.config
-        self.theme = theme
-        self._loop = None
-        self.playing = False
+        super().__init__(config, theme)
         self._per_batch = 1e-3  # seconds per batch, learned as it trains
         self._weights_at = 0.0
         self._pending: list = []  # views to refresh on the next ticks
 
-        self.play = pn.widgets.Button(
-            name="▶ Play",
-            button_type="primary",
-            width=100,
-            description="Start or pause training on the digits.",
-        )
-        self.step_button = pn.widgets.Button(
-            name="Step", width=70, description="Train exactly one epoch, then stop."
-        )
-        self.reset_button = pn.widgets.Button(
-            name="Reset", width=70, description="Start again from fresh initial weights."
-        )
         self.epoch = pn.pane.HTML(self._epoch_html(), margin=(12, 10))
         self.progress = pn.indicators.Progress(
             value=0, max=100, width=160, bar_color="primary", margin=(18, 5)
@@ -96,7 +84,6 @@ class MnistPage(pn.viewable.Viewer):
             width=170,
             description=self.config.param["hidden"].doc,
         )
-        self.message = pn.pane.Alert("", alert_type="danger", visible=False)
         self.chart = LossChart(theme, chance_loss=math.log(10), width=360)
         self.weights = WeightImages(theme)
         self.confusion = ConfusionMatrix(theme, lambda t, p: self._show_cell((t, p)))
@@ -111,9 +98,6 @@ class MnistPage(pn.viewable.Viewer):
         )
         self.show_all.on_click(lambda e: self._show_cell(None))
 
-        self.play.on_click(lambda e: self.set_playing(not self.playing))
-        self.step_button.on_click(lambda e: self._step_epoch())
-        self.reset_button.on_click(lambda e: self._reset())
         self.hidden.param.watch(self._hidden_changed, "value")
         self.mistakes.param.watch(lambda e: self._show_cell(None), "value")
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
@@ -141,23 +125,7 @@ class MnistPage(pn.viewable.Viewer):
         self._refresh_all()
 
     # ----------------------------------------------------------------- actions
-    def set_playing(self, playing: bool) -> None:
-        if playing and self.session.diverged:
-            self._show_divergence()
-            return
-        self.playing = playing
-        self.play.name = "❚❚ Pause" if playing else "▶ Play"
-        if playing and self._loop is None:
-            self._loop = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
-        elif playing:
-            self._loop.start()
-        elif self._loop is not None:
-            self._loop.stop()
-
-    def _tick(self) -> None:
-        if self.session.diverged:
-            self._show_divergence()
-            return
+    def train_tick(self) -> None:
         batches = max(1, int(SLICE_S / self._per_batch))
         t0 = time.perf_counter()
         row = self.session.train_slice(batches)
@@ -166,22 +134,17 @@ class MnistPage(pn.viewable.Viewer):
             self._per_batch = 0.7 * self._per_batch + 0.3 * elapsed / batches
         self._refresh(epoch_done=row is not None)
 
-    def _step_epoch(self) -> None:
-        self.set_playing(False)
+    def step_epoch(self) -> None:
         while self.session.train_slice(10**6) is None and not self.session.diverged:
             pass
         self._refresh_all()
 
-    def _reset(self) -> None:
-        self.session.reset()
-        self.message.visible = False
-        self.chart.reset()
+    def redraw(self) -> None:
         self._refresh_all()
 
-    def _show_divergence(self) -> None:
-        self.set_playing(False)
-        self.message.object = self.session.message
-        self.message.visible = True
+    def after_reset(self) -> None:
+        self.chart.reset()
+        self._cell = None
 
     def _hidden_changed(self, event) -> None:
         value = HIDDEN_PRESETS.get(event.new)

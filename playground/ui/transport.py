@@ -1,0 +1,92 @@
+"""What both pages share: a Session, the Play/Pause, Step and Reset buttons, and
+the periodic loop they drive. Each page says what one tick, one step and one
+redraw are."""
+
+from __future__ import annotations
+
+import panel as pn
+
+from playground.experiment import Config, Session
+from playground.ui.theme import Theme
+
+
+class TrainingPage(pn.viewable.Viewer):
+    """Base of the 2-D playground and the MNIST page (one per browser session)."""
+
+    #: Milliseconds between ticks while playing.
+    TICK_MS = 50
+    PLAY_HELP = "Start or pause training."
+    STEP_HELP = "Train exactly one epoch, then stop."
+    RESET_HELP = "Start again from fresh initial weights (same seed, same data)."
+
+    def __init__(self, config: Config | None, theme: Theme, **overrides):
+        super().__init__()
+        self.session = Session(config, **overrides)
+        self.config = self.session.config
+        self.theme = theme
+        self.playing = False
+        self._loop = None
+        self.play = pn.widgets.Button(
+            name="▶ Play", button_type="primary", width=100, description=self.PLAY_HELP
+        )
+        self.step_button = pn.widgets.Button(name="Step", width=70, description=self.STEP_HELP)
+        self.reset_button = pn.widgets.Button(name="Reset", width=70, description=self.RESET_HELP)
+        self.message = pn.pane.Alert("", alert_type="danger", visible=False)
+        self.play.on_click(lambda e: self.set_playing(not self.playing))
+        self.step_button.on_click(lambda e: self._step())
+        self.reset_button.on_click(lambda e: self._reset())
+
+    # -------------------------------------------------------- what pages define
+    def train_tick(self) -> None:
+        """One tick of training and drawing while playing."""
+        raise NotImplementedError
+
+    def step_epoch(self) -> None:
+        """Train exactly one epoch (the loop is paused)."""
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        """Draw everything from the session's current state."""
+        raise NotImplementedError
+
+    def after_reset(self) -> None:
+        """Forget what the page drew of the old run (curves, selections)."""
+
+    # ------------------------------------------------------------ shared logic
+    def set_playing(self, playing: bool) -> None:
+        """Start or pause the loop; a diverged run cannot start until Reset."""
+        if playing and self.session.diverged:
+            self._show_divergence()
+            return
+        self.playing = playing
+        self.play.name = "❚❚ Pause" if playing else "▶ Play"
+        if playing and self._loop is None:
+            self._loop = pn.state.add_periodic_callback(self._tick, period=self.TICK_MS)
+        elif playing:
+            self._loop.start()
+        elif self._loop is not None:
+            self._loop.stop()
+
+    def _tick(self) -> None:
+        if self.session.diverged:
+            self._show_divergence()
+        else:
+            self.train_tick()
+
+    def _step(self) -> None:
+        self.set_playing(False)
+        self.step_epoch()
+        if self.session.diverged:
+            self._show_divergence()
+
+    def _reset(self) -> None:
+        self.session.reset()
+        self.message.visible = False
+        self.after_reset()
+        self.redraw()
+
+    def _show_divergence(self) -> None:
+        self.set_playing(False)
+        self.message.object = self.session.message
+        self.message.visible = True
+        self.redraw()
