@@ -68,6 +68,12 @@ class TrainingPage(pn.viewable.Viewer):
             self._loop.stop()
 
     def _tick(self) -> None:
+        if not self.playing:
+            # Panel may defer a start() to the next tick, so a stop() in between
+            # can leave the loop running: a paused page simply does nothing.
+            if self._loop is not None and self._loop.running:
+                self._loop.stop()
+            return
         if self.session.diverged:
             self._show_divergence()
         else:
