@@ -13,7 +13,6 @@ Serve with ``playground serve`` or ``panel serve playground/ui/app.py``.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import panel as pn
@@ -131,9 +130,12 @@ class Playground(TrainingPage):
     def _build_layout(self):
         t = self.theme
         self._data_controls = {name: knob(self.config, name) for name in DATA_KNOBS}
+        self._top_controls = {
+            name: knob(self.config, name, width=140, sizing_mode=None) for name in TOP_KNOBS
+        }
         top = pn.FlexBox(
             pn.Row(self.play, self.step_button, self.reset_button, self.epoch, self.speed),
-            *[knob(self.config, name, width=140, sizing_mode=None) for name in TOP_KNOBS],
+            *self._top_controls.values(),
             styles={"background": t.panel, "border-bottom": f"1px solid {t.grid}"},
             sizing_mode="stretch_width",
             align_items="flex-end",
@@ -163,6 +165,24 @@ class Playground(TrainingPage):
             self.output,
             width=360,
         )
+        #: What ``hide=`` may name: every knob on the page and these parts.
+        self.hideable = {
+            **{name: (w,) for name, w in {**self._top_controls, **self._data_controls}.items()},
+            "dataset": (self.picker,),
+            "regenerate": (self.regenerate,),
+            "layers": (self.layer_buttons, self.remove_layer, self.add_layer),
+            "speed": (self.speed,),
+            "editor": (self.editor,),
+            "brush": (self.output.brush_row,),
+        }
+        #: What an embedded page's ``show=`` picks from.
+        self.parts = {
+            "controls": top,
+            "data": data_col,
+            "network": net_col,
+            "output": self.output,
+            "loss": self.chart,
+        }
         return pn.Column(
             top,
             self.notice,
@@ -318,29 +338,23 @@ def _brush_label(brush: str) -> float:
 
 def create_app() -> pn.viewable.Viewable:
     """A new page for the current browser session, configured by its URL query:
-    any knob, plus ``mode=mnist`` and ``theme=dark``."""
-    from playground.ui.shell import MODES, Shell  # the shell imports this module
+    any knob of the Config plus the page options (mode, theme, presenter, embed,
+    show, autoplay, hide, lesson)."""
+    from playground.ui.mnist_page import MNIST_KNOBS
+    from playground.ui.options import HIDEABLE_PARTS, split_query
+    from playground.ui.shell import Shell  # the shell imports this module
 
     query = pn.state.location.search.lstrip("?") if pn.state.location else ""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    page_keys = ("theme", "mode")
-    extra = {k: v for k, v in pairs if k in page_keys}
-    theme = extra.get("theme", "light")
-    if theme not in THEMES:
-        theme = "light"
-    pn.config.theme = "dark" if theme == "dark" else "default"  # this session's widgets
-    config, warnings = Config.from_query(
-        urlencode([(k, v) for k, v in pairs if k not in page_keys])
-    )
-    mode = extra.get("mode", "mnist" if config.dataset == MNIST else "playground")
-    if mode not in MODES:
-        warnings.append(f"unknown mode {mode!r}; showing the 2-D playground")
-        mode = "playground"
-    if mode == "playground" and config.dataset == MNIST:
-        config.dataset = type(config).param["dataset"].default
-    if mode == "mnist" and config.dataset != MNIST:
+    hideable = {*TOP_KNOBS, *DATA_KNOBS, *MNIST_KNOBS, "hidden", *HIDEABLE_PARTS}
+    options, knobs, warnings = split_query(query, hideable)
+    config, more = Config.from_query(knobs)
+    warnings += more
+    pn.config.theme = "dark" if options.theme == "dark" else "default"  # this session's widgets
+    if config.dataset == MNIST:
+        options.mode = "mnist"
+    elif options.mode == "mnist":
         config.dataset = MNIST
-    return Shell(mode, config, THEMES[theme], warnings)
+    return Shell(options, config, warnings)
 
 
 if __name__.startswith("bokeh"):  # `panel serve playground/ui/app.py`

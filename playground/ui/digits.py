@@ -101,7 +101,9 @@ class WeightImages(pn.viewable.Viewer):
         self.title.object = f"<b>Weights</b> <small>({what}; each scaled to its largest)</small>"
 
     def __panel__(self):
-        return pn.Column(self.title, self.figure)
+        if not hasattr(self, "_layout"):
+            self._layout = pn.Column(self.title, self.figure)
+        return self._layout
 
 
 class ConfusionMatrix(pn.viewable.Viewer):
@@ -185,9 +187,11 @@ class ConfusionMatrix(pn.viewable.Viewer):
         )
 
     def __panel__(self):
-        return pn.Column(
-            pn.pane.HTML("<b>Confusion matrix</b> <small>(test set)</small>"), self.figure
-        )
+        if not hasattr(self, "_layout"):
+            self._layout = pn.Column(
+                pn.pane.HTML("<b>Confusion matrix</b> <small>(test set)</small>"), self.figure
+            )
+        return self._layout
 
 
 class DigitGallery(pn.viewable.Viewer):
@@ -272,7 +276,9 @@ class DigitGallery(pn.viewable.Viewer):
         self.title.object = title
 
     def __panel__(self):
-        return pn.Column(self.title, self.figure)
+        if not hasattr(self, "_layout"):
+            self._layout = pn.Column(self.title, self.figure)
+        return self._layout
 
 
 class DrawingPad(pn.viewable.Viewer):

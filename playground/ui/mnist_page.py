@@ -103,14 +103,26 @@ class MnistPage(TrainingPage):
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
         self._cell: tuple[int, int] | None = None
 
+        controls = {
+            name: knob(self.config, name, width=140, sizing_mode=None) for name in MNIST_KNOBS
+        }
         top = pn.FlexBox(
             pn.Row(self.play, self.step_button, self.reset_button, self.epoch, self.progress),
             self.hidden,
-            *[knob(self.config, name, width=140, sizing_mode=None) for name in MNIST_KNOBS],
+            *controls.values(),
             styles={"background": theme.panel, "border-bottom": f"1px solid {theme.grid}"},
             sizing_mode="stretch_width",
             align_items="flex-end",
         )
+        self.hideable = {name: (w,) for name, w in controls.items()}
+        self.hideable["hidden"] = (self.hidden,)
+        self.parts = {
+            "controls": top,
+            "loss": self.chart,
+            "output": self.gallery,
+            "network": self.weights,
+            "data": self.confusion,
+        }
         self._layout = pn.Column(
             top,
             self.message,

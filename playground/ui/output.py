@@ -71,6 +71,7 @@ class OutputView(pn.viewable.Viewer):
             "removes points near the click.",
         )
         self.count = pn.pane.HTML("", margin=(0, 5))
+        self.brush_row = pn.Row(pn.pane.Markdown("**Click adds:**", margin=(8, 5)), self.brush)
         self.figure = self._make_figure()
         self._layout = pn.Column(
             self.count,
@@ -85,7 +86,7 @@ class OutputView(pn.viewable.Viewer):
                     "Show only which class wins at each spot, not how sure the network is.",
                 ),
             ),
-            pn.Row(pn.pane.Markdown("**Click adds:**", margin=(8, 5)), self.brush),
+            self.brush_row,
         )
 
     def _make_figure(self):

@@ -1,74 +1,187 @@
-"""The page's frame: a mode switch above the 2-D playground or the MNIST page.
+"""The page's frame: header (mode switch, Copy link), keyboard shortcuts, and the
+page of the chosen mode; the URL follows every change.
 
 Each mode's page is built the first time it is shown and kept, so switching
 back and forth keeps both experiments as they were (the hidden one paused).
+The address bar always holds the current configuration as a query string, so
+copying it (or pressing *Copy link*) shares the exact setup, seed included.
 """
 
 from __future__ import annotations
 
-import panel as pn
+from urllib.parse import urlencode
 
-from playground.experiment import MNIST, Config
+import panel as pn
+import param
+from panel.reactive import ReactiveHTML
+
+from playground.experiment import KNOBS, MNIST, Config
 from playground.ui.app import Playground
 from playground.ui.mnist_page import MnistPage
-from playground.ui.theme import Theme
+from playground.ui.options import PageOptions
+from playground.ui.theme import THEMES
 
 MODES = {"playground": "2-D playground", "mnist": "MNIST digits"}
+#: Keys the page answers to (ignored while typing in a field).
+SHORTCUTS = {
+    " ": "play / pause",
+    "ArrowRight": "step one epoch",
+    "r": "reset",
+    "?": "show or hide this help",
+}
+HELP = (
+    "<b>Keyboard shortcuts</b><br>"
+    "<kbd>space</kbd> play / pause &nbsp; <kbd>→</kbd> one epoch &nbsp; "
+    "<kbd>r</kbd> reset &nbsp; <kbd>?</kbd> this help"
+)
+PRESENTER_CSS = ":host { zoom: 1.25; }"
+
+
+class Shortcuts(ReactiveHTML):
+    """Listens for the page's keys and reports each press (``count`` changes)."""
+
+    key = param.String(default="")
+    count = param.Integer(default=0)
+
+    _template = "<div id='shortcuts' style='display:none'></div>"
+    _scripts = {
+        "render": """
+        const keys = [' ', 'ArrowRight', 'r', 'R', '?'];
+        document.addEventListener('keydown', (e) => {
+          const target = e.composedPath()[0];
+          const tag = target && target.tagName ? target.tagName.toUpperCase() : '';
+          if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || target.isContentEditable) return;
+          if (!keys.includes(e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
+          e.preventDefault();
+          data.key = e.key;
+          data.count = data.count + 1;
+        });
+        """
+    }
 
 
 class Shell(pn.viewable.Viewer):
-    """Mode switch + the page of the chosen mode."""
+    """Header + the page of the chosen mode."""
 
-    def __init__(self, mode: str, config: Config, theme: Theme, warnings: list[str]):
+    def __init__(self, options: PageOptions, config: Config, warnings: list[str]):
         super().__init__()
-        self.theme = theme
-        self._configs = {mode: config}
+        self.options = options
+        self.theme = THEMES[options.theme]
+        self._configs = {options.mode: config}
         self._warnings = warnings
-        self.pages: dict[str, pn.viewable.Viewer] = {}
+        self.pages: dict[str, Playground | MnistPage] = {}
         self.switch = pn.widgets.RadioButtonGroup(
             options={label: key for key, label in MODES.items()},
-            value=mode,
+            value=options.mode,
             button_type="primary",
             button_style="outline",
             margin=(6, 10),
             description="The 2-D playground, or training on real handwritten digits (MNIST).",
         )
+        self.copy_link = pn.widgets.Button(
+            name="Copy link",
+            width=100,
+            margin=(6, 10),
+            description="Copy this page's address: it holds every setting, seed included, "
+            "so whoever opens it sees the same network and data.",
+        )
+        self.copy_link.js_on_click(
+            code="""
+            navigator.clipboard.writeText(window.location.href).then(() => {
+              const old = cb_obj.label; cb_obj.label = 'Copied ✓';
+              setTimeout(() => { cb_obj.label = old }, 1500);
+            });"""
+        )
+        self.help = pn.pane.HTML(
+            HELP,
+            visible=False,
+            css_classes=["pg-help"],
+            styles={
+                "background": self.theme.panel,
+                "padding": "6px 12px",
+                "border": f"1px solid {self.theme.grid}",
+            },
+        )
+        self.shortcuts = Shortcuts()
+        self.shortcuts.param.watch(self._key, "count")
         self.container = pn.Column(sizing_mode="stretch_width")
         self.switch.param.watch(lambda e: self.show(e.new), "value")
-        self.show(mode)
-        if pn.state.curdoc is not None:  # served: stop training when the tab goes away
-            pn.state.on_session_destroyed(lambda context: self.close())
-        self._layout = pn.Column(
-            pn.Row(
-                pn.pane.HTML("<b style='font-size:18px'>NN Playground</b>", margin=(10, 10)),
-                self.switch,
+        self.show(options.mode)
+        header = pn.Row(
+            pn.pane.HTML("<b style='font-size:18px'>NN Playground</b>", margin=(10, 10)),
+            self.switch,
+            self.copy_link,
+            pn.widgets.TooltipIcon(
+                value="Keyboard: space play/pause, → step, r reset, ? help", margin=(12, 4)
             ),
+            visible=not options.embed,
+        )
+        self._layout = pn.Column(
+            header,
+            self.help,
+            self.shortcuts,
             self.container,
             sizing_mode="stretch_width",
-            styles={"background": theme.background, "color": theme.text},
+            styles={"background": self.theme.background, "color": self.theme.text},
+            stylesheets=[PRESENTER_CSS] if options.presenter else [],
         )
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            pn.state.on_session_destroyed(lambda context: self.close())
+            if options.autoplay:
+                pn.state.onload(lambda: self.page().set_playing(True))
 
-    def page(self, mode: str) -> pn.viewable.Viewer:
+    # -------------------------------------------------------------------- pages
+    def page(self, mode: str | None = None) -> Playground | MnistPage:
+        """The page of ``mode`` (default: the one shown), built on first use."""
+        mode = mode or self.options.mode
         if mode not in self.pages:
             if mode == "mnist":
                 config = self._configs.get(mode) or Config(dataset=MNIST)
-                self.pages[mode] = MnistPage(config, self.theme)
+                page = MnistPage(config, self.theme)
             else:
                 config = self._configs.get(mode) or Config()
-                self.pages[mode] = Playground(
-                    config, theme=self.theme.name, warnings=self._warnings
-                )
+                page = Playground(config, theme=self.theme.name, warnings=self._warnings)
+            page.hide(self.options.hide)
+            if self.options.embed:
+                page.show_only(self.options.show)
+            page.config.param.watch(lambda e: self._sync_url(), list(KNOBS), precedence=30)
+            self.pages[mode] = page
         return self.pages[mode]
 
     def show(self, mode: str) -> None:
         for key, page in self.pages.items():
             if key != mode:
                 page.set_playing(False)
+        self.options.mode = mode
         self.container.objects = [self.page(mode)]
         if self.switch.value != mode:
             self.switch.value = mode
+        self._sync_url()
+
+    def query(self) -> str:
+        """The address bar's query: the shown page's knobs and the page options."""
+        knobs = self.page().config.to_query()
+        options = [(k, v) for k, v in self.options.to_pairs() if k != "mode"]
+        if self.options.mode != "playground":
+            options.insert(0, ("mode", self.options.mode))
+        return "&".join(q for q in (urlencode(options), knobs) if q)
+
+    def _sync_url(self) -> None:
         if pn.state.location is not None:
-            pn.state.location.update_query(mode=mode)
+            pn.state.location.search = "?" + self.query()
+
+    # ----------------------------------------------------------------- keyboard
+    def _key(self, event) -> None:
+        key = self.shortcuts.key
+        page = self.page()
+        if key == " ":
+            page.set_playing(not page.playing)
+        elif key == "ArrowRight":
+            page._step()
+        elif key in ("r", "R"):
+            page._reset()
+        elif key == "?":
+            self.help.visible = not self.help.visible
 
     def close(self) -> None:
         """Stop every page's training loop (the browser tab was closed)."""

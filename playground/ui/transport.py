@@ -53,6 +53,21 @@ class TrainingPage(pn.viewable.Viewer):
         """Forget what the page drew of the old run (curves, selections)."""
 
     # ------------------------------------------------------------ shared logic
+    #: ``hide=`` names -> the components they hide; ``show=`` parts (set by pages).
+    hideable: dict[str, tuple] = {}
+    parts: dict[str, pn.viewable.Viewable] = {}
+
+    def hide(self, names) -> None:
+        """Hide the named controls (a lecturer keeps only today's knobs)."""
+        for name in names:
+            for part in self.hideable.get(name, ()):
+                _layout_of(part).visible = False
+
+    def show_only(self, parts) -> None:
+        """Show only these parts of the page (embedding in slides)."""
+        for name, part in self.parts.items():
+            _layout_of(part).visible = name in parts
+
     def set_playing(self, playing: bool) -> None:
         """Start or pause the loop; a diverged run cannot start until Reset."""
         if playing and self.session.diverged:
@@ -96,3 +111,8 @@ class TrainingPage(pn.viewable.Viewer):
         self.message.object = self.session.message
         self.message.visible = True
         self.redraw()
+
+
+def _layout_of(part):
+    """The component that is drawn for ``part`` (a Viewer draws its __panel__)."""
+    return part.__panel__() if isinstance(part, pn.viewable.Viewer) else part

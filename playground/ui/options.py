@@ -1,0 +1,94 @@
+"""How the page itself is shown, declared once like the experiment's knobs.
+
+These are the URL keys that are not knobs of the experiment: which mode, which
+theme, presenter mode, embedding in slides (``embed``, ``show``, ``autoplay``),
+controls hidden from students (``hide``) and a guided lesson. They are parsed
+as forgivingly as the Config: an unknown value is dropped with a warning,
+never an error.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+import param
+
+#: Controls a lecturer can hide (``hide=learning_rate,regularization``): the
+#: knobs on the page plus these parts of it.
+HIDEABLE_PARTS = ("dataset", "regenerate", "layers", "speed", "editor", "brush", "features")
+#: Parts an embedded page can show (``show=network,output,loss``).
+PARTS = ("controls", "data", "network", "output", "loss")
+TRUE = {"1", "true", "yes", "on"}
+
+
+class PageOptions(param.Parameterized):
+    """The page's own settings (the experiment's knobs live in Config)."""
+
+    mode = param.Selector(
+        default="playground",
+        objects=["playground", "mnist"],
+        doc="The 2-D playground or the MNIST digits.",
+    )
+    theme = param.Selector(
+        default="light",
+        objects=["light", "dark"],
+        doc="Light for a bright room, dark for a dim one.",
+    )
+    presenter = param.Boolean(default=False, doc="Larger type and thicker lines for a projector.")
+    embed = param.Boolean(
+        default=False, doc="Only the playground's working parts, for an iframe in slides."
+    )
+    show = param.ListSelector(
+        default=list(PARTS), objects=list(PARTS), doc="Which parts an embedded page shows."
+    )
+    autoplay = param.Boolean(default=False, doc="Start training as soon as the page opens.")
+    hide = param.List(
+        default=[], item_type=str, doc="Controls to hide, so students see only today's knobs."
+    )
+    lesson = param.String(default="", doc="A guided lesson to open (its name).")
+
+    def to_pairs(self) -> list[tuple[str, str]]:
+        """The options that differ from their defaults, as URL pairs."""
+        pairs = []
+        for name in ("mode", "theme", "lesson"):
+            if getattr(self, name) != self.param[name].default:
+                pairs.append((name, getattr(self, name)))
+        for name in ("presenter", "embed", "autoplay"):
+            if getattr(self, name):
+                pairs.append((name, "true"))
+        if self.embed and list(self.show) != list(PARTS):
+            pairs.append(("show", ",".join(self.show)))
+        if self.hide:
+            pairs.append(("hide", ",".join(self.hide)))
+        return pairs
+
+
+def split_query(query: str, hideable: set[str]) -> tuple[PageOptions, str, list[str]]:
+    """Separate the page's options from the experiment's knobs in a URL query.
+
+    Returns the options, the rest of the query (for ``Config.from_query``) and
+    warnings about values that were dropped. Never raises.
+    """
+    options, rest, warnings = PageOptions(), [], []
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key not in PageOptions.param or key == "name":
+            rest.append((key, value))
+            continue
+        p = PageOptions.param[key]
+        if key in ("show", "hide"):  # (a ListSelector is also a Selector: test it first)
+            allowed = PARTS if key == "show" else hideable
+            items = [v.strip() for v in value.split(",") if v.strip()]
+            bad = [v for v in items if v not in allowed]
+            if bad:
+                warnings.append(f"{key}: ignored {', '.join(repr(b[:30]) for b in bad[:5])}")
+            options.param.update({key: list(dict.fromkeys(v for v in items if v in allowed))})
+        elif isinstance(p, param.Boolean):
+            options.param.update({key: value.strip().lower() in TRUE})
+        elif isinstance(p, param.Selector):
+            if value in p.objects:
+                options.param.update({key: value})
+            else:
+                warnings.append(f"{key}: {value[:40]!r} is not one of {', '.join(p.objects)}")
+        else:
+            options.param.update({key: value[:80]})
+    return options, urlencode(rest), warnings

@@ -1,0 +1,68 @@
+"""Share, present and embed: what a lecturer does with the page, in Chromium."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_page import click, epoch, open_page, test_loss, wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_copied_link_reproduces_the_configuration(page: Page, server_url, context):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, server_url + "/?dataset=spiral&seed=7")
+    page.get_by_label("Activation").select_option("relu")
+    click(page, "+ layer")
+    click(page, "Reset")
+    time.sleep(1)
+    first_loss = test_loss(page)
+    click(page, "Copy link")
+    link = wait_until(lambda: page.evaluate("navigator.clipboard.readText()"))
+    assert "activation=relu" in link and "seed=7" in link and "hidden=4,2,2" in link
+    other = page.context.new_page()
+    open_page(other, link)
+    expect(other.get_by_label("Activation")).to_have_value("relu")
+    assert test_loss(other) == first_loss  # same data, same initial weights
+
+
+def test_keyboard_shortcuts_step_play_and_reset(page: Page, server_url):
+    open_page(page, server_url + "/")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#epoch")).to_have_text("000,001")
+    page.keyboard.press(" ")
+    wait_until(lambda: epoch(page) > 5)
+    page.keyboard.press(" ")
+    page.keyboard.press("r")
+    expect(page.locator("#epoch")).to_have_text("000,000")
+    page.keyboard.press("?")
+    expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
+
+
+def test_hide_keeps_only_the_knobs_of_the_day(page: Page, server_url):
+    open_page(page, server_url + "/?hide=learning_rate,regularization,reg_rate,dataset")
+    expect(page.get_by_label("Activation")).to_be_visible()
+    assert (
+        page.get_by_label("Learning rate").count() == 0
+        or not page.get_by_label("Learning rate").first.is_visible()
+    )
+    assert not page.get_by_text("Which dataset do you want to use?").is_visible()
+
+
+def test_an_embedded_autoplaying_page_trains_inside_an_iframe(page: Page, server_url, tmp_path):
+    slide = tmp_path / "slide.html"
+    slide.write_text(
+        "<html><body><h1>Lecture 3</h1>"
+        f"<iframe src='{server_url}/?embed=true&autoplay=true&show=controls,output,loss"
+        "&dataset=xor&hidden=4' width='1100' height='700'></iframe></body></html>"
+    )
+    page.goto(slide.as_uri())
+    frame = page.frame_locator("iframe")
+    counter = frame.locator("#epoch")
+    expect(counter).to_be_visible(timeout=60_000)
+    wait_until(lambda: int(counter.inner_text().replace(",", "")) > 20, timeout=60)
+    header = frame.get_by_text("NN Playground")
+    assert header.count() == 0 or not header.first.is_visible()  # no header when embedded

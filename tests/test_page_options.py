@@ -1,0 +1,40 @@
+"""The page's own URL options: parsed forgivingly, written back minimally."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from playground.ui.options import PARTS, split_query
+
+HIDEABLE = {"learning_rate", "dataset", "regenerate"}
+
+
+def test_page_options_are_split_from_the_knobs():
+    options, knobs, warnings = split_query(
+        "dataset=xor&embed=true&show=network,output&autoplay=1&hide=learning_rate&theme=dark"
+        "&hidden=4",
+        HIDEABLE,
+    )
+    assert (options.embed, options.autoplay, options.theme) == (True, True, "dark")
+    assert options.show == ["network", "output"] and options.hide == ["learning_rate"]
+    assert knobs == "dataset=xor&hidden=4" and warnings == []
+
+
+def test_bad_page_options_are_dropped_with_a_warning():
+    options, _, warnings = split_query("show=network,bogus&hide=x<script>&mode=3d", HIDEABLE)
+    assert options.show == ["network"] and options.hide == [] and options.mode == "playground"
+    assert len(warnings) == 3
+
+
+def test_options_round_trip_through_their_pairs():
+    options, _, _ = split_query("embed=true&show=loss&hide=dataset&presenter=yes", HIDEABLE)
+    again, _, warnings = split_query("&".join(f"{k}={v}" for k, v in options.to_pairs()), HIDEABLE)
+    assert again.param.values() == options.param.values() | {"name": again.name}
+    assert warnings == []
+
+
+@given(st.text(max_size=200))
+def test_junk_queries_never_raise(text):
+    options, _, _ = split_query(text, HIDEABLE)
+    assert set(options.show) <= set(PARTS)
