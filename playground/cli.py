@@ -267,10 +267,125 @@ def _run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
+def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    import playground.export as ex  # option bounds only; Pillow is imported to run
+
+    export = sub.add_parser(
+        "export",
+        usage="playground export --out FILE.gif|FILE.html [--epochs N] [--frames N] "
+        "[--size PX] [--fps F] [--query QUERY] [--KNOB VALUE ...]",
+        help="write an animated GIF or a self-contained HTML file of a training run",
+        description="Train headless and write the decision boundary and the loss curves "
+        "over training as an animated GIF or as one HTML file that plays offline "
+        "(no server, no network: open it from file:// or put it next to your slides). "
+        "Frames show epochs evenly spaced from 0 to --epochs: min(--frames, --epochs + 1) "
+        "of them, frame i of n at epoch round(i * epochs / (n - 1)).",
+    )
+    endings = " or ".join(ex.FORMATS)
+    export.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help=f"File to write; its ending ({endings}) chooses the format.",
+    )
+    export.add_argument(
+        "--epochs",
+        type=_epochs,
+        default=None,
+        metavar="N",
+        help=f"How many epochs to train (at least 1). Default {DEFAULT_EPOCHS_TOY}.",
+    )
+    lo, hi = ex.FRAMES_RANGE
+    export.add_argument(
+        "--frames",
+        type=int,
+        default=ex.FRAMES_DEFAULT,
+        metavar="N",
+        help=f"How many frames, {lo}-{hi}; fewer if there are fewer epochs than that. "
+        f"Default {ex.FRAMES_DEFAULT}.",
+    )
+    lo, hi = ex.SIZE_RANGE
+    export.add_argument(
+        "--size",
+        type=int,
+        default=ex.SIZE_DEFAULT,
+        metavar="PX",
+        help=f"Side of the decision boundary in pixels, {lo}-{hi} (the loss chart and text "
+        f"scale with it). Default {ex.SIZE_DEFAULT}.",
+    )
+    lo, hi = ex.FPS_RANGE
+    export.add_argument(
+        "--fps",
+        type=float,
+        default=ex.FPS_DEFAULT,
+        metavar="F",
+        help=f"Frames per second, {lo:g}-{hi:g}; the last frame stays "
+        f"{ex.HOLD_SECONDS:g} s before the loop. Default {ex.FPS_DEFAULT:g}.",
+    )
+    export.add_argument(
+        "--show-test",
+        "--show_test",
+        dest="show_test",
+        action="store_true",
+        help="Also draw the test points (dark outline), as the page's 'Show test data'.",
+    )
+    export.add_argument(
+        "--query",
+        default=None,
+        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
+        "flags given as well take precedence.",
+    )
+    export.add_argument("--quiet", action="store_true", help="No progress bars or warnings.")
+    _add_knob_flags(export)
+    return export
+
+
+def _run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from pathlib import Path
+
+    from playground.experiment import MNIST
+    from playground.export import ExportOptions
+
+    config = _config(args, parser)
+    if config.dataset == MNIST:
+        parser.error("MNIST images have no 2-D plane to draw; export a toy data set instead")
+    epochs = args.epochs if args.epochs is not None else default_epochs(config.dataset)
+    options = ExportOptions(
+        out=Path(args.out),
+        epochs=epochs,
+        frames=args.frames,
+        size=args.size,
+        fps=args.fps,
+        show_test=args.show_test,
+    )
+    try:
+        options.check()
+    except ValueError as err:
+        parser.error(str(err))
+    from playground.export.animation import export_animation  # imports Pillow
+
+    try:
+        session = Session(config)
+        result = export_animation(session, options, quiet=args.quiet)
+    except (OSError, ValueError) as err:
+        print(f"playground export: error: {err}", file=sys.stderr)
+        return 2
+    if result.message:
+        print(f"playground export: {result.message}", file=sys.stderr)
+    size = result.bytes / 1e6
+    print(
+        f"wrote {result.path} ({size:.2f} MB, {len(result.epochs)} frames of epochs "
+        f"{result.epochs[0]}-{result.epochs[-1]}; trained in {result.train_seconds:.1f} s, "
+        f"drawn in {result.render_seconds:.1f} s)"
+    )
+    return 1 if result.message else 0
+
+
 #: Subcommands: name -> (adds its parser, runs it).
 COMMANDS: dict[str, tuple[Callable, Callable]] = {
     "train": (_add_train, _run_train),
     "serve": (_add_serve, _run_serve),
+    "export": (_add_export, _run_export),
 }
 
 

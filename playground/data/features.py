@@ -70,7 +70,12 @@ def feature_matrix(points: np.ndarray, names: Sequence[str]) -> np.ndarray:
     return out
 
 
-def grid_points(resolution: int = 100, extent: float = 6.0) -> np.ndarray:
+#: Half the side of the square of the plane the page draws: [-6, 6]², as in the
+#: TensorFlow Playground.
+EXTENT = 6.0
+
+
+def grid_points(resolution: int = 100, extent: float = EXTENT) -> np.ndarray:
     """Points of a ``resolution`` x ``resolution`` grid over [-extent, extent]², row by row.
 
     Ordering, as an image is read: row 0 is the TOP (x2 = +extent) and x1 increases

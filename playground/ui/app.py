@@ -76,7 +76,7 @@ class Playground(TrainingPage):
         self.diagram.link_preview(self.output.preview, self.output.preview_renderer)
 
         self.speed = pn.widgets.Select(
-            name="Epochs per frame",
+            label="Epochs per frame",
             options=list(EPOCHS_PER_FRAME),
             value=1,
             width=120,
@@ -88,15 +88,15 @@ class Playground(TrainingPage):
             "\n".join(warnings or []), alert_type="warning", visible=bool(warnings)
         )
         self.regenerate = pn.widgets.Button(
-            name="Regenerate",
+            label="Regenerate",
             width=110,
             description="Draw new points from the same data set; the network keeps its weights.",
         )
         self.add_layer = pn.widgets.Button(
-            name="+ layer", width=80, description="Add a hidden layer (up to 8)."
+            label="+ layer", width=80, description="Add a hidden layer (up to 8)."
         )
         self.remove_layer = pn.widgets.Button(
-            name="− layer", width=80, description="Remove the last hidden layer."
+            label="− layer", width=80, description="Remove the last hidden layer."
         )
         self.layer_buttons = pn.Row()
 
@@ -201,10 +201,10 @@ class Playground(TrainingPage):
         rows = [pn.Spacer(width=int((0.5 + COLUMN) * PX) - 45)]
         for i in range(len(self.config.hidden)):
             minus = pn.widgets.Button(
-                name="−", width=32, margin=(0, 2), description=f"One neuron fewer in layer {i + 1}"
+                label="−", width=32, margin=(0, 2), description=f"One neuron fewer in layer {i + 1}"
             )
             plus = pn.widgets.Button(
-                name="+", width=32, margin=(0, 2), description=f"One neuron more in layer {i + 1}"
+                label="+", width=32, margin=(0, 2), description=f"One neuron more in layer {i + 1}"
             )
             minus.on_click(lambda e, i=i: self._change_neurons(i, -1))
             plus.on_click(lambda e, i=i: self._change_neurons(i, +1))

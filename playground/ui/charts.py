@@ -10,12 +10,10 @@ from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, Span
 from bokeh.plotting import figure
 
 from playground.experiment import History
-from playground.ui.theme import Theme
+from playground.ui.theme import TEST_COLOR, TRAIN_COLOR, Theme
 
-TEST_COLOR = "#111111"
 #: Seconds between two redraws of the curves while training.
 CHART_INTERVAL_S = 0.1
-TRAIN_COLOR = "#8c8c8c"
 
 
 class LossChart(pn.viewable.Viewer):

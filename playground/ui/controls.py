@@ -46,7 +46,7 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     type has no tooltip of its own).
     """
     p = config.param[name]
-    opts = dict(description=p.doc, name=p.label, sizing_mode="stretch_width")
+    opts = dict(description=p.doc, label=p.label, sizing_mode="stretch_width")
     opts.update(overrides)
     if name in ("learning_rate", "reg_rate"):
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, RATE_LADDER)

@@ -362,7 +362,7 @@ class DrawingPad(pn.viewable.Viewer):
             "<small>Draw a digit in the white square.</small>", css_classes=["pg-answer"]
         )
         self.clear = pn.widgets.Button(
-            name="Clear", width=80, description="Wipe the pad and draw another digit."
+            label="Clear", width=80, description="Wipe the pad and draw another digit."
         )
         self.clear.on_click(lambda e: self.reset())
         self.strokes.on_change("data", lambda attr, old, new: self.refresh())

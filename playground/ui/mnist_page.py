@@ -78,7 +78,7 @@ class MnistPage(TrainingPage):
         if current not in hidden_names:
             hidden_names.append(current)
         self.hidden = pn.widgets.Select(
-            name="Hidden layers",
+            label="Hidden layers",
             options=hidden_names,
             value=current,
             width=170,
@@ -90,9 +90,9 @@ class MnistPage(TrainingPage):
         self.gallery = DigitGallery(theme)
         self.pad = DrawingPad(theme, self._predict_one)
         self.per_class = pn.pane.HTML("")
-        self.mistakes = pn.widgets.Checkbox(name="Only mistakes", value=False)
+        self.mistakes = pn.widgets.Checkbox(label="Only mistakes", value=False)
         self.show_all = pn.widgets.Button(
-            name="All test digits",
+            label="All test digits",
             width=120,
             description="Show the test digits again after picking a cell of the matrix.",
         )

@@ -380,12 +380,12 @@ class WeightEditor(pn.viewable.Viewer):
         self._diagram = diagram
         self._on_set = on_set
         self.value = pn.widgets.FloatInput(
-            name="Value",
+            label="Value",
             width=110,
             step=0.1,
             description="Type a new value and press Set; training continues from it.",
         )
-        self.button = pn.widgets.Button(name="Set", width=60, button_type="primary")
+        self.button = pn.widgets.Button(label="Set", width=60, button_type="primary")
         self.info = pn.pane.Markdown("Click an edge or a bias square to edit it.", margin=(0, 5))
         self.button.on_click(self._set)
         diagram.param.watch(self._selected, "selected")

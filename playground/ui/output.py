@@ -18,13 +18,11 @@ from bokeh.events import Tap
 from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 
-from playground.ui.theme import Theme, class_colors, with_tip
+from playground.data.features import EXTENT
+from playground.ui.theme import HEAT_ALPHA, Theme, class_colors, with_tip
 
-EXTENT = 6.0
 ERASER = "Eraser"
 ERASE_RADIUS = 0.6
-#: The heatmap is drawn a little transparent so the points on it stand out.
-HEAT_ALPHA = 0.7
 
 
 def _rgb(hex_color: str) -> np.ndarray:
@@ -60,10 +58,10 @@ class OutputView(pn.viewable.Viewer):
         self.heat = ColumnDataSource(dict(image=[np.zeros((1, 1), np.float32)]))
         self.heat_rgba = ColumnDataSource(dict(image=[np.zeros((1, 1), np.uint32)]))
         self.points = ColumnDataSource(dict(x=[], y=[], color=[], line=[], alpha=[]))
-        self.show_test = pn.widgets.Checkbox(name="Show test data", value=False)
-        self.discretize = pn.widgets.Checkbox(name="Discretize output", value=False)
+        self.show_test = pn.widgets.Checkbox(label="Show test data", value=False)
+        self.discretize = pn.widgets.Checkbox(label="Discretize output", value=False)
         self.brush = pn.widgets.RadioButtonGroup(
-            name="Click adds",
+            label="Click adds",
             options=["Orange (−1)", "Blue (+1)", ERASER],
             value="Blue (+1)",
             button_type="light",

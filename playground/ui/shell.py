@@ -79,7 +79,7 @@ class Shell(pn.viewable.Viewer):
             description="The 2-D playground, or training on real handwritten digits (MNIST).",
         )
         self.copy_link = pn.widgets.Button(
-            name="Copy link",
+            label="Copy link",
             width=100,
             margin=(6, 10),
             description="Copy this page's address: it holds every setting, seed included, "

@@ -15,6 +15,12 @@ from bokeh.palettes import interp_palette
 
 NEGATIVE = "#f59322"  # orange: class -1, negative weights
 POSITIVE = "#0877bd"  # blue: class +1, positive weights
+#: Loss curves: test solid and dark, training dashed and grey (page, export).
+TEST_COLOR = "#111111"
+TRAIN_COLOR = "#8c8c8c"
+#: The decision-boundary heatmap is drawn a little transparent so the points on it
+#: stand out (page and export alike).
+HEAT_ALPHA = 0.7
 #: Distinct colours for the classes of the multi-class sets (Okabe-Ito, colour-blind safe).
 CLASS_COLORS = ("#e69f00", "#0072b2", "#009e73", "#cc79a7", "#d55e00")
 

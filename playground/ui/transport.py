@@ -27,10 +27,10 @@ class TrainingPage(pn.viewable.Viewer):
         self.playing = False
         self._loop = None
         self.play = pn.widgets.Button(
-            name="▶ Play", button_type="primary", width=100, description=self.PLAY_HELP
+            label="▶ Play", button_type="primary", width=100, description=self.PLAY_HELP
         )
-        self.step_button = pn.widgets.Button(name="Step", width=70, description=self.STEP_HELP)
-        self.reset_button = pn.widgets.Button(name="Reset", width=70, description=self.RESET_HELP)
+        self.step_button = pn.widgets.Button(label="Step", width=70, description=self.STEP_HELP)
+        self.reset_button = pn.widgets.Button(label="Reset", width=70, description=self.RESET_HELP)
         self.message = pn.pane.Alert("", alert_type="danger", visible=False)
         self.play.on_click(lambda e: self.set_playing(not self.playing))
         self.step_button.on_click(lambda e: self._step())
@@ -74,7 +74,7 @@ class TrainingPage(pn.viewable.Viewer):
             self._show_divergence()
             return
         self.playing = playing
-        self.play.name = "❚❚ Pause" if playing else "▶ Play"
+        self.play.label = "❚❚ Pause" if playing else "▶ Play"
         if playing and self._loop is None:
             self._loop = pn.state.add_periodic_callback(self._tick, period=self.TICK_MS)
         elif playing:
