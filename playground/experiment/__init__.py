@@ -19,6 +19,13 @@ from playground.experiment.knobs import (
     Effect,
     default_epochs,
 )
+from playground.experiment.lessons import (
+    LESSONS,
+    Lesson,
+    check_lesson,
+    get_lesson,
+    run_lesson,
+)
 from playground.experiment.plan import Plan, make_plan
 from playground.experiment.serialize import (
     config_from_json,
@@ -36,12 +43,15 @@ __all__ = [
     "DATASET_DEFAULTS",
     "EFFECTS",
     "KNOBS",
+    "LESSONS",
     "MNIST",
     "Config",
     "Effect",
     "History",
+    "Lesson",
     "Plan",
     "Session",
+    "check_lesson",
     "config_from_json",
     "config_from_query",
     "config_to_json",
@@ -49,7 +59,9 @@ __all__ = [
     "convert",
     "default_epochs",
     "defaults_for",
+    "get_lesson",
     "make_plan",
     "parse_query",
     "parse_strict",
+    "run_lesson",
 ]

@@ -39,6 +39,24 @@ FRAMES_IN_FLIGHT = 3
 ACK_TIMEOUT_S = 1.0
 TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
 DATA_KNOBS = ("train_ratio", "noise", "batch_size", "n_classes")
+#: Knobs in the "More knobs" card under the network (the lessons use them too).
+MORE_KNOBS = (
+    "n_samples",
+    "seed",
+    "init",
+    "dropout",
+    "batch_norm",
+    "schedule",
+    "decay",
+    "decay_every",
+    "output",
+    "loss",
+    "momentum",
+    "beta1",
+    "beta2",
+    "rho",
+    "clip_norm",
+)
 
 CSS = """
 .pg-epoch { font-variant-numeric: tabular-nums; font-size: 22px; }
@@ -156,6 +174,7 @@ class Playground(TrainingPage):
             self.layer_buttons,
             pn.pane.Bokeh(self.diagram.figure),
             self.editor,
+            self._more_card(),
             sizing_mode="stretch_width",
             min_width=420,
         )
@@ -167,7 +186,14 @@ class Playground(TrainingPage):
         )
         #: What ``hide=`` may name: every knob on the page and these parts.
         self.hideable = {
-            **{name: (w,) for name, w in {**self._top_controls, **self._data_controls}.items()},
+            **{
+                name: (w,)
+                for name, w in {
+                    **self._top_controls,
+                    **self._data_controls,
+                    **self._more_controls,
+                }.items()
+            },
             "dataset": (self.picker,),
             "regenerate": (self.regenerate,),
             "layers": (self.layer_buttons, self.remove_layer, self.add_layer),
@@ -193,6 +219,20 @@ class Playground(TrainingPage):
             sizing_mode="stretch_width",
             styles={"background": t.background, "color": t.text},
             stylesheets=[CSS],
+        )
+
+    def _more_card(self) -> pn.Card:
+        """Every other knob (initialisation, dropout, batch norm, schedule, ...),
+        folded away until wanted."""
+        self._more_controls = {
+            name: knob(self.config, name, width=170, sizing_mode=None) for name in MORE_KNOBS
+        }
+        return pn.Card(
+            pn.FlexBox(*self._more_controls.values()),
+            title="More knobs",
+            collapsed=True,
+            sizing_mode="stretch_width",
+            margin=(10, 5),
         )
 
     def _rebuild_layer_buttons(self) -> None:
@@ -345,8 +385,16 @@ def create_app() -> pn.viewable.Viewable:
     from playground.ui.shell import Shell  # the shell imports this module
 
     query = pn.state.location.search.lstrip("?") if pn.state.location else ""
-    hideable = {*TOP_KNOBS, *DATA_KNOBS, *MNIST_KNOBS, "hidden", *HIDEABLE_PARTS}
+    hideable = {*TOP_KNOBS, *DATA_KNOBS, *MORE_KNOBS, *MNIST_KNOBS, "hidden", *HIDEABLE_PARTS}
     options, knobs, warnings = split_query(query, hideable)
+    if options.lesson:
+        from playground.experiment.lessons import LESSONS, merge_query
+
+        if options.lesson in LESSONS:  # the lesson's preset, under the link's own knobs
+            knobs = merge_query(LESSONS[options.lesson].query, knobs)
+        else:
+            warnings.append(f"no lesson {options.lesson[:40]!r}; see the Lesson menu")
+            options.lesson = ""
     config, more = Config.from_query(knobs)
     warnings += more
     pn.config.theme = "dark" if options.theme == "dark" else "default"  # this session's widgets

@@ -16,6 +16,7 @@ import param
 from panel.reactive import ReactiveHTML
 
 from playground.experiment import KNOBS, MNIST, Config
+from playground.experiment.lessons import LESSONS
 from playground.ui.app import Playground
 from playground.ui.mnist_page import MnistPage
 from playground.ui.options import PageOptions
@@ -102,24 +103,55 @@ class Shell(pn.viewable.Viewer):
                 "border": f"1px solid {self.theme.grid}",
             },
         )
+        self.lesson = pn.widgets.Select(
+            label="Lesson",
+            options={
+                "(free play)": "",
+                **{
+                    f"{i}. {lesson.title}": name
+                    for i, (name, lesson) in enumerate(LESSONS.items(), start=1)
+                },
+            },
+            value=options.lesson if options.lesson in LESSONS else "",
+            width=260,
+            description="Guided lessons: each sets up the page to show one idea and says "
+            "what to try and what to watch for.",
+        )
+        self.lesson_card = pn.Card(
+            title="Lesson",
+            collapsed=False,
+            visible=False,
+            sizing_mode="stretch_width",
+            margin=(5, 10),
+        )
+        self.lesson.param.watch(lambda e: self.open_lesson(e.new), "value")
         self.shortcuts = Shortcuts()
         self.shortcuts.param.watch(self._key, "count")
+        self._address = pn.widgets.TextInput(value="", visible=False)
+        self._address.jscallback(
+            value="if (cb_obj.value) { window.history.replaceState(null, '', "
+            "window.location.pathname + (cb_obj.value === '?' ? '' : cb_obj.value)) }"
+        )
         self.container = pn.Column(sizing_mode="stretch_width")
         self.switch.param.watch(lambda e: self.show(e.new), "value")
         self.show(options.mode)
         header = pn.Row(
             pn.pane.HTML("<b style='font-size:18px'>NN Playground</b>", margin=(10, 10)),
             self.switch,
+            self.lesson,
             self.copy_link,
             pn.widgets.TooltipIcon(
                 value="Keyboard: space play/pause, → step, r reset, ? help", margin=(12, 4)
             ),
             visible=not options.embed,
         )
+        self._show_lesson_card(options.lesson)
         self._layout = pn.Column(
             header,
             self.help,
+            self.lesson_card,
             self.shortcuts,
+            self._address,
             self.container,
             sizing_mode="stretch_width",
             styles={"background": self.theme.background, "color": self.theme.text},
@@ -144,7 +176,7 @@ class Shell(pn.viewable.Viewer):
             page.hide(self.options.hide)
             if self.options.embed:
                 page.show_only(self.options.show)
-            page.config.param.watch(lambda e: self._sync_url(), list(KNOBS), precedence=30)
+            page.config.param.watch(lambda *events: self._sync_url(), list(KNOBS), precedence=30)
             self.pages[mode] = page
         return self.pages[mode]
 
@@ -167,8 +199,45 @@ class Shell(pn.viewable.Viewer):
         return "&".join(q for q in (urlencode(options), knobs) if q)
 
     def _sync_url(self) -> None:
-        if pn.state.location is not None:
-            pn.state.location.search = "?" + self.query()
+        # The browser replaces its address (no reload, no history entry) when
+        # this hidden field changes: see the jscallback in __init__.
+        self._address.value = "?" + self.query()
+
+    # ------------------------------------------------------------------ lessons
+    def open_lesson(self, name: str) -> None:
+        """Set the page up as lesson ``name`` says (or leave lessons: "")."""
+        self.options.lesson = name
+        self._show_lesson_card(name)
+        if name:
+            config = LESSONS[name].config()
+            mode = "mnist" if config.dataset == MNIST else "playground"
+            page = self.page(mode)
+            page.set_playing(False)
+            page.config.param.update(**config.values())
+            page.session.reset()
+            page.redraw()
+            self.show(mode)
+        self._sync_url()
+
+    def _show_lesson_card(self, name: str) -> None:
+        lesson = LESSONS.get(name)
+        self.lesson_card.visible = lesson is not None and not self.options.embed
+        if lesson is None:
+            return
+
+        def bullets(items) -> str:
+            return "".join(f"<li>{item}</li>" for item in items)
+
+        self.lesson_card.title = f"Lesson: {lesson.title}"
+        self.lesson_card.objects = [
+            pn.pane.HTML(
+                f"<p class='pg-lesson'>{lesson.explanation}</p>"
+                f"<b>Try this</b><ul>{bullets(lesson.try_this)}</ul>"
+                f"<b>Watch for</b><ul>{bullets(lesson.watch_for)}</ul>",
+                sizing_mode="stretch_width",
+                styles={"font-size": "14px"},
+            )
+        ]
 
     # ----------------------------------------------------------------- keyboard
     def _key(self, event) -> None:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_a_copied_link_reproduces_the_configuration(page: Page, server_url, context):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_page(page, server_url + "/?dataset=spiral&seed=7")
-    page.get_by_label("Activation").select_option("relu")
+    page.get_by_label("Activation", exact=True).select_option("relu")
     click(page, "+ layer")
     click(page, "Reset")
     time.sleep(1)
@@ -25,7 +25,7 @@ def test_a_copied_link_reproduces_the_configuration(page: Page, server_url, cont
     assert "activation=relu" in link and "seed=7" in link and "hidden=4,2,2" in link
     other = page.context.new_page()
     open_page(other, link)
-    expect(other.get_by_label("Activation")).to_have_value("relu")
+    expect(other.get_by_label("Activation", exact=True)).to_have_value("relu")
     assert test_loss(other) == first_loss  # same data, same initial weights
 
 
@@ -44,10 +44,10 @@ def test_keyboard_shortcuts_step_play_and_reset(page: Page, server_url):
 
 def test_hide_keeps_only_the_knobs_of_the_day(page: Page, server_url):
     open_page(page, server_url + "/?hide=learning_rate,regularization,reg_rate,dataset")
-    expect(page.get_by_label("Activation")).to_be_visible()
+    expect(page.get_by_label("Activation", exact=True)).to_be_visible()
     assert (
-        page.get_by_label("Learning rate").count() == 0
-        or not page.get_by_label("Learning rate").first.is_visible()
+        page.get_by_label("Learning rate", exact=True).count() == 0
+        or not page.get_by_label("Learning rate", exact=True).first.is_visible()
     )
     assert not page.get_by_text("Which dataset do you want to use?").is_visible()
 

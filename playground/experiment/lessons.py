@@ -1,0 +1,514 @@
+"""Guided lessons for self-paced work: a preset, a few sentences, what to try.
+
+Every lesson makes a claim ("a straight line cannot separate XOR", "this learning
+rate blows up") and a claim a student cannot reproduce is worse than none. So each
+lesson carries its claim as data: a few small *checks* that read numbers off the
+trained :class:`~playground.experiment.Session` (a :class:`Final` value, a
+comparison with the same preset and one knob changed, a divergence, a sweep), and
+:func:`check_lesson` runs them headlessly. The test suite calls it for every
+lesson, so a change to the engine that breaks a lesson's point fails a test.
+
+The preset is a URL query, read by the same forgiving parser as a shared link, so
+the page opens ``?lesson=NAME`` exactly as it would open the preset's own link.
+The words (title, explanation, what to try, what to watch for) live in
+:mod:`playground.experiment.lessons_text`; the claims live here, next to the preset
+they are about. Nothing here imports Panel.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Protocol
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+
+from playground.experiment.config import Config
+from playground.experiment.lessons_text import TEXT
+from playground.experiment.session import Session
+
+#: The teaching topics of the design guide (GUIDE.md), in its order.
+TOPICS: tuple[str, ...] = (
+    "Linear vs non-linear",
+    "Activations",
+    "Learning rate",
+    "Batches and epochs",
+    "Overfitting",
+    "Regularization",
+    "Optimizers",
+    "Initialization",
+    "Softmax and several classes",
+    "Feature engineering",
+    "Metrics",
+    "Width and depth",
+    "Sanity check",
+    "Hyperparameter search",
+    "Regression vs classification",
+)
+
+
+# ----------------------------------------------------------------------- measures
+@dataclass(frozen=True)
+class Measure:
+    """A number read off a trained session, and the words a claim uses for it."""
+
+    label: str
+    read: Callable[[Session], float | None]
+    percent: bool = False
+
+    def show(self, value: float | None) -> str:
+        if value is None:
+            return "nothing (not measured for this problem)"
+        return f"{value * 100:.3g} %" if self.percent else f"{value:.4g}"
+
+
+def _last(column: str) -> Callable[[Session], float | None]:
+    return lambda s: s.history.last[column]
+
+
+def _weights(s: Session) -> np.ndarray:
+    return np.concatenate([w.ravel() for w, _ in s.model.get_weights()])
+
+
+def _start(s: Session) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The weights the session started from: the same seed builds them again."""
+    return Session(s.config.copy()).model.get_weights()
+
+
+def _hidden_change(s: Session) -> float:
+    pairs = zip(_start(s)[:-1], s.model.get_weights()[:-1])
+    changes = (max(abs(w - w0).max(), abs(b - b0).max()) for (w0, b0), (w, b) in pairs)
+    return float(max(changes, default=0.0))
+
+
+def _first_layer_move(s: Session) -> float:
+    moved = [abs(w - w0).mean() for (w0, _), (w, _) in zip(_start(s), s.model.get_weights())]
+    return float(moved[0] / moved[-1])
+
+
+def _unit_spread(s: Session) -> float:
+    """How far apart the units of each hidden layer are (incoming weights, bias and
+    outgoing weights): exactly 0 when every unit of a layer is a copy of the first."""
+    layers, spread = s.model.get_weights(), 0.0
+    for (w, b), (w_next, _) in zip(layers, layers[1:]):
+        parts = (w - w[:1], b - b[0], w_next - w_next[:, :1])
+        spread = max(spread, *(float(abs(p).max()) for p in parts))
+    return spread
+
+
+def _dead_units(s: Session) -> float:
+    """Share of hidden units whose output is exactly 0 for every training point."""
+    outputs = s.model.layer_outputs(s.examples("train")[0])[:-1]
+    return float(np.mean(np.concatenate([np.all(a == 0, axis=1) for a in outputs])))
+
+
+def _wobble(s: Session) -> float:
+    """Spread (standard deviation) of the training loss over the last fifth of the run."""
+    loss = s.history.column("train_loss")
+    return float(np.std(loss[-max(10, len(loss) // 5) :]))
+
+
+def _chance_ratio(s: Session) -> float:
+    return s.history[0]["train_loss"] / math.log(s.plan.n_classes)
+
+
+def _accuracy_gap(s: Session) -> float | None:
+    row = s.history.last
+    if row["train_accuracy"] is None or row["test_accuracy"] is None:
+        return None
+    return row["train_accuracy"] - row["test_accuracy"]
+
+
+def _recall_spread(s: Session) -> float:
+    recall = s.metrics("test")["recall"]
+    return float(recall.max() - recall.min())
+
+
+TRAIN_LOSS = Measure("training loss", _last("train_loss"))
+TEST_LOSS = Measure("test loss", _last("test_loss"))
+TRAIN_ACCURACY = Measure("training accuracy", _last("train_accuracy"), percent=True)
+TEST_ACCURACY = Measure("test accuracy", _last("test_accuracy"), percent=True)
+ACCURACY_GAP = Measure("training minus test accuracy", _accuracy_gap, percent=True)
+START_VS_CHANCE = Measure("loss before training divided by ln(classes)", _chance_ratio)
+LOWEST_TEST_EPOCH = Measure(
+    "epoch of the lowest test loss",
+    lambda s: float(s.history.column("epoch")[np.nanargmin(s.history.column("test_loss"))]),
+)
+TEST_LOSS_RISE = Measure(
+    "final test loss divided by its lowest value",
+    lambda s: s.history.last["test_loss"] / float(np.nanmin(s.history.column("test_loss"))),
+)
+LOSS_WOBBLE = Measure("wobble of the training loss at the end", _wobble)
+WEIGHT_SIZE = Measure(
+    "typical weight size (root mean square)", lambda s: float(np.sqrt(np.mean(_weights(s) ** 2)))
+)
+ZERO_WEIGHTS = Measure(
+    "share of weights that are exactly 0", lambda s: float(np.mean(_weights(s) == 0)), True
+)
+DEAD_UNITS = Measure("share of hidden units that are dead", _dead_units, percent=True)
+HIDDEN_CHANGE = Measure("largest change of a hidden-layer weight or bias", _hidden_change)
+FIRST_LAYER_MOVE = Measure(
+    "first layer's weight change relative to the output layer's", _first_layer_move
+)
+UNIT_SPREAD = Measure("largest difference between two units of a hidden layer", _unit_spread)
+R2 = Measure("R² on the test set", lambda s: s.metrics("test")["r2"])
+RECALL_SPREAD = Measure("best minus worst per-digit recall", _recall_spread, percent=True)
+
+
+def epochs_to(loss: float) -> Measure:
+    """Epochs until the training loss first reaches ``loss`` (infinite if never)."""
+
+    def read(s: Session) -> float:
+        reached = np.flatnonzero(s.history.column("train_loss") <= loss)
+        return float(reached[0]) if reached.size else math.inf
+
+    return Measure(f"epochs until the training loss is {loss:g} or less", read)
+
+
+# ------------------------------------------------------------------------ checks
+#: Trains the lesson's preset with some knobs changed (a query fragment such as
+#: ``"dropout=0"``) for the lesson's epochs; results are cached per fragment.
+RunWith = Callable[[str], Session]
+
+
+class Check(Protocol):
+    """One claim of a lesson, verifiable on a trained session."""
+
+    def claim(self) -> str:
+        """The claim in words (the page may show it as "what you should see")."""
+
+    def verify(self, session: Session, run_with: RunWith) -> str | None:
+        """None if the claim holds, else what was measured instead."""
+
+
+def _bounds(measure: Measure, at_least: float | None, at_most: float | None) -> str:
+    words = []
+    if at_least is not None:
+        words.append(f"at least {measure.show(at_least)}")
+    if at_most is not None:
+        words.append(f"at most {measure.show(at_most)}")
+    return " and ".join(words)
+
+
+def _within(value: float | None, at_least: float | None, at_most: float | None) -> bool:
+    if value is None or math.isnan(value):
+        return False
+    return (at_least is None or value >= at_least) and (at_most is None or value <= at_most)
+
+
+@dataclass(frozen=True)
+class Final:
+    """After the lesson's epochs, ``measure`` lies within the bounds."""
+
+    measure: Measure
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def claim(self) -> str:
+        return f"{self.measure.label} is {_bounds(self.measure, self.at_least, self.at_most)}"
+
+    def verify(self, session: Session, run_with: RunWith) -> str | None:
+        value = self.measure.read(session)
+        if _within(value, self.at_least, self.at_most):
+            return None
+        return f"expected {self.claim()}, measured {self.measure.show(value)}"
+
+
+@dataclass(frozen=True)
+class Versus:
+    """``measure`` of the lesson divided by the same measure of the preset with
+    ``changes`` (trained as long) lies within the bounds: the lesson's knob matters."""
+
+    changes: str
+    measure: Measure
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def claim(self) -> str:
+        ratio = _bounds(Measure("", lambda s: None), self.at_least, self.at_most)
+        return f"{self.measure.label} is {ratio} times what it is with {self.changes}"
+
+    def verify(self, session: Session, run_with: RunWith) -> str | None:
+        mine, theirs = self.measure.read(session), self.measure.read(run_with(self.changes))
+        if mine is None or theirs is None or not math.isfinite(mine):
+            ratio = math.nan
+        elif theirs == 0:
+            ratio = 1.0 if mine == 0 else math.inf
+        else:
+            ratio = mine / theirs
+        if _within(ratio, self.at_least, self.at_most):
+            return None
+        shown = self.measure.show
+        return f"expected {self.claim()}, measured {shown(mine)} against {shown(theirs)}"
+
+
+@dataclass(frozen=True)
+class With:
+    """``check`` holds for the preset with ``changes`` (trained as long, without
+    diverging): what the student sees after following the lesson's suggestion."""
+
+    changes: str
+    check: Final
+
+    def claim(self) -> str:
+        return f"with {self.changes}, {self.check.claim()}"
+
+    def verify(self, session: Session, run_with: RunWith) -> str | None:
+        other = run_with(self.changes)
+        problem = "training diverged" if other.diverged else self.check.verify(other, run_with)
+        return None if problem is None else f"with {self.changes}, {problem}"
+
+
+@dataclass(frozen=True)
+class Diverges:
+    """Training blows up (NaN or infinite loss) within ``within`` epochs."""
+
+    within: int
+
+    def claim(self) -> str:
+        return f"training diverges within {self.within} epochs"
+
+    def verify(self, session: Session, run_with: RunWith) -> str | None:
+        if session.diverged and session.epoch <= self.within:
+            return None
+        state = f"diverged at epoch {session.epoch}" if session.diverged else "did not diverge"
+        return f"expected {self.claim()}, but it {state}"
+
+
+@dataclass(frozen=True)
+class LowestInside:
+    """Trying each of ``values`` for ``knob``, the lowest ``measure`` is at an inner
+    value, and at most ``margin`` times the better of the two ends."""
+
+    knob: str
+    values: tuple[float, ...]
+    measure: Measure
+    margin: float = 0.5
+
+    def claim(self) -> str:
+        values = ", ".join(f"{v:g}" for v in self.values)
+        return (
+            f"of {self.knob} = {values}, neither end gives the lowest {self.measure.label}; "
+            f"the best is at most {self.margin:g} times the better end"
+        )
+
+    def verify(self, session: Session, run_with: RunWith) -> str | None:
+        found = []
+        for value in self.values:
+            run = run_with(f"{self.knob}={value:g}")
+            measured = None if run.diverged else self.measure.read(run)
+            found.append(math.inf if measured is None or math.isnan(measured) else measured)
+        best = int(np.argmin(found))
+        if 0 < best < len(found) - 1 and found[best] <= self.margin * min(found[0], found[-1]):
+            return None
+        shown = ", ".join(f"{v:g}: {self.measure.show(f)}" for v, f in zip(self.values, found))
+        return f"expected {self.claim()}, measured {shown}"
+
+
+# ----------------------------------------------------------------------- lessons
+@dataclass(frozen=True)
+class Lesson:
+    """One guided lesson: a preset, words for the student, and its checkable claims."""
+
+    name: str  # URL-safe slug: ?lesson=NAME
+    title: str
+    topic: str  # one of TOPICS
+    query: str  # the preset, as the page's URL query
+    explanation: str
+    try_this: tuple[str, ...]
+    watch_for: tuple[str, ...]
+    epochs: int  # how long to train to see the point
+    checks: tuple[Check, ...] = ()
+
+    def config(self, changes: str = "") -> Config:
+        """A fresh Config of the preset (with ``changes``, a query fragment, applied)."""
+        return Config.from_query(merge_query(self.query, changes))[0]
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        """What a student following the lesson should see, one sentence per check."""
+        return tuple(check.claim() for check in self.checks)
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The knob changes the claims compare against (query fragments such as
+        ``"dropout=0"``): a page can offer each as "try it with ..."."""
+        found = (c.changes for c in self.checks if isinstance(c, Versus | With))
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def expects_divergence(self) -> bool:
+        return any(isinstance(check, Diverges) for check in self.checks)
+
+
+def merge_query(query: str, changes: str = "") -> str:
+    """``query`` with the keys of ``changes`` replaced or added (both URL queries)."""
+    pairs = dict(parse_qsl(query, keep_blank_values=True))
+    pairs.update(parse_qsl(changes, keep_blank_values=True))
+    return urlencode(pairs, safe=",")
+
+
+# The course in teaching order, one row per lesson: name, topic, epochs, preset, and
+# the checks of its claims. The words for each lesson are in lessons_text.TEXT.
+# Seed 3 is a typical one: the overfitting lessons' checks held for each of the seeds
+# 0 to 11 when they were written, and hold for this one with a comfortable margin.
+_OVERFIT = (
+    "dataset=circle&n_samples=500&train_ratio=20&noise=30&hidden=16,16&learning_rate=0.1&seed=3"
+)
+_SPIRAL_SIN = "dataset=spiral&hidden=8,8&features=x1,x2,sinx1,sinx2"
+_DEEP_SIGMOID = "dataset=circle&hidden=8,8,8,8,8&activation=sigmoid"
+_MNIST = "dataset=mnist&mnist_train=10000&mnist_test=2000"
+_ALL_FEATURES = "features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"
+
+# fmt: off
+_COURSE: tuple[tuple, ...] = (
+    ("xor-linear", "Linear vs non-linear", 300, "dataset=xor&hidden=",
+        Final(TEST_ACCURACY, at_most=0.8)),
+    ("xor-hidden", "Linear vs non-linear", 300, "dataset=xor&hidden=4",
+        Final(TEST_ACCURACY, at_least=0.9)),
+    ("circle-squares", "Feature engineering", 200, "dataset=circle&hidden=&features=x1sq,x2sq",
+        Final(TEST_ACCURACY, at_least=0.95),
+        Versus("features=x1,x2", TEST_ACCURACY, at_least=1.3)),
+    ("spiral-sines", "Feature engineering", 300, _SPIRAL_SIN,
+        Final(TEST_ACCURACY, at_least=0.9),
+        Versus("features=x1,x2", TEST_ACCURACY, at_least=1.2)),
+    ("linear-activation", "Activations", 300, "dataset=circle&hidden=8,8&activation=linear",
+        Final(TEST_ACCURACY, at_most=0.8),
+        With("activation=tanh", Final(TEST_ACCURACY, at_least=0.95))),
+    ("step-activation", "Activations", 300, "dataset=circle&hidden=6&activation=step",
+        Final(HIDDEN_CHANGE, at_most=0.0),
+        Final(TEST_ACCURACY, at_most=0.8)),
+    ("vanishing-gradient", "Activations", 300, _DEEP_SIGMOID,
+        Final(TRAIN_LOSS, at_least=0.45),
+        Final(FIRST_LAYER_MOVE, at_most=0.1),
+        With("activation=tanh", Final(TEST_ACCURACY, at_least=0.95))),
+    ("batch-norm", "Regularization", 300, merge_query(_DEEP_SIGMOID, "batch_norm=true"),
+        Final(TEST_ACCURACY, at_least=0.95),
+        Versus("batch_norm=false", TRAIN_LOSS, at_most=0.2)),
+    ("dead-relu", "Activations", 200, "dataset=spiral&hidden=8,8&activation=relu&learning_rate=1",
+        Final(DEAD_UNITS, at_least=0.3),
+        Final(TEST_ACCURACY, at_most=0.8)),
+    ("zero-init", "Initialization", 300, "dataset=circle&hidden=6&activation=sigmoid&init=zero",
+        Final(UNIT_SPREAD, at_most=1e-12),
+        Final(TEST_ACCURACY, at_most=0.75),
+        With("init=xavier", Final(TEST_ACCURACY, at_least=0.95))),
+    ("lr-too-high", "Learning rate", 100, "dataset=reg_plane&hidden=&learning_rate=0.3",
+        Diverges(within=50),
+        With("learning_rate=0.1", Final(R2, at_least=0.95))),
+    ("lr-too-low", "Learning rate", 200, "dataset=circle&learning_rate=0.0003",
+        Final(TRAIN_LOSS, at_least=0.4),
+        Versus("learning_rate=0.03", TRAIN_LOSS, at_least=10)),
+    ("lr-decay", "Learning rate", 300, "dataset=circle&noise=30&hidden=8,8&learning_rate=1"
+        "&schedule=exponential&decay=0.5&decay_every=50",
+        Versus("schedule=constant", LOSS_WOBBLE, at_most=0.1)),
+    ("full-batch", "Batches and epochs", 100, "dataset=circle&batch_size=250",
+        Final(TRAIN_LOSS, at_least=0.4),
+        Versus("batch_size=10", TRAIN_LOSS, at_least=2)),
+    ("momentum", "Optimizers", 300, _SPIRAL_SIN + "&learning_rate=0.01&optimizer=momentum",
+        Versus("optimizer=sgd", epochs_to(0.05), at_most=0.3)),
+    ("adam", "Optimizers", 300, _SPIRAL_SIN + "&learning_rate=0.01&optimizer=adam",
+        Versus("optimizer=sgd", epochs_to(0.05), at_most=0.2)),
+    ("regression-plane", "Regression vs classification", 200, "dataset=reg_plane&hidden=",
+        Final(R2, at_least=0.99)),
+    ("width", "Width and depth", 500,
+        "dataset=reg_gauss&hidden=16&learning_rate=0.03&optimizer=adam",
+        Final(R2, at_least=0.5),
+        Versus("hidden=2", R2, at_least=2)),
+    ("sanity-check", "Sanity check", 300,
+        "dataset=xor&n_samples=40&noise=50&hidden=8,8&learning_rate=0.03&optimizer=adam",
+        Final(TRAIN_LOSS, at_most=0.01),
+        Final(TRAIN_ACCURACY, at_least=1.0)),
+    ("overfitting", "Overfitting", 1000, _OVERFIT,
+        Final(ACCURACY_GAP, at_least=0.08)),
+    ("more-data", "Overfitting", 1000, merge_query(_OVERFIT, "n_samples=5000"),
+        Versus("n_samples=500", ACCURACY_GAP, at_most=0.6)),
+    ("early-stopping", "Regularization", 1000, _OVERFIT,
+        Final(LOWEST_TEST_EPOCH, at_most=300),
+        Final(TEST_LOSS_RISE, at_least=1.2)),
+    ("l2", "Regularization", 1000, merge_query(_OVERFIT, "regularization=l2&reg_rate=0.01"),
+        Versus("regularization=none", WEIGHT_SIZE, at_most=0.5),
+        Versus("regularization=none", ACCURACY_GAP, at_most=0.7)),
+    ("l1", "Regularization", 300,
+        "dataset=circle&hidden=4,4&regularization=l1&reg_rate=0.01&" + _ALL_FEATURES,
+        Final(ZERO_WEIGHTS, at_least=0.25),
+        Final(TEST_ACCURACY, at_least=0.95)),
+    ("dropout", "Regularization", 1000, merge_query(_OVERFIT, "dropout=0.5"),
+        Versus("dropout=0", TRAIN_ACCURACY, at_most=0.99),
+        Versus("dropout=0", ACCURACY_GAP, at_most=0.8)),
+    ("lr-search", "Hyperparameter search", 200, _SPIRAL_SIN,
+        LowestInside("learning_rate", (0.0001, 0.001, 0.01, 0.1, 1, 10), TEST_LOSS)),
+    ("several-classes", "Softmax and several classes", 300, "dataset=blobs&n_classes=5&noise=20",
+        Final(START_VS_CHANCE, at_least=0.9, at_most=1.15),
+        Final(TEST_ACCURACY, at_least=0.8)),
+    ("mnist-softmax", "Softmax and several classes", 3, merge_query(_MNIST, "hidden=&init=zero"),
+        Final(START_VS_CHANCE, at_least=0.999, at_most=1.001),
+        Final(TEST_LOSS, at_most=0.6),
+        Final(TEST_ACCURACY, at_least=0.85)),
+    ("mnist-confusion", "Metrics", 3, _MNIST,
+        Final(TEST_ACCURACY, at_least=0.9),
+        Final(RECALL_SPREAD, at_least=0.05)),
+)
+# fmt: on
+
+#: Every lesson by name, in the order a course would take them.
+LESSONS: Mapping[str, Lesson] = MappingProxyType(
+    {
+        name: Lesson(
+            name, topic=topic, query=query, epochs=epochs, checks=tuple(checks), **TEXT[name]
+        )
+        for name, topic, epochs, query, *checks in _COURSE
+    }
+)
+
+
+def get_lesson(name: str) -> Lesson:
+    """The lesson called ``name``; ValueError listing the valid names otherwise."""
+    lesson = LESSONS.get(name.strip().lower()) if isinstance(name, str) else None
+    if lesson is None:
+        raise ValueError(f"no lesson {name!r}; the lessons are: {', '.join(LESSONS)}")
+    return lesson
+
+
+def _lesson(lesson: Lesson | str) -> Lesson:
+    return get_lesson(lesson) if isinstance(lesson, str) else lesson
+
+
+def run_lesson(lesson: Lesson | str, changes: str = "") -> Session:
+    """A session of the lesson's preset (``changes`` applied), trained its epochs."""
+    lesson = _lesson(lesson)
+    session = Session(lesson.config(changes))
+    session.step(lesson.epochs)
+    return session
+
+
+def check_lesson(
+    lesson: Lesson | str, session: Session | None = None, changes: str = ""
+) -> list[str]:
+    """What does not hold of the lesson's claims; an empty list when all hold.
+
+    ``session`` is the lesson's trained session if the caller already has one;
+    ``changes`` (a query fragment such as ``"seed=5"``) checks the claims under
+    other knobs, as a developer might to see how robust a lesson is.
+    """
+    lesson = _lesson(lesson)
+    problems = [f"preset: {w}" for w in Config.from_query(merge_query(lesson.query, changes))[1]]
+    session = session if session is not None else run_lesson(lesson, changes)
+    if session.diverged and not lesson.expects_divergence:
+        problems.append(f"training diverged: {session.message}")
+    elif not session.diverged and session.epoch != lesson.epochs:
+        problems.append(f"trained {session.epoch} epochs, not {lesson.epochs}")
+    runs: dict[str, Session] = {}
+
+    def run_with(more: str) -> Session:
+        if more not in runs:
+            runs[more] = run_lesson(lesson, merge_query(changes, more))
+        return runs[more]
+
+    for check in lesson.checks:
+        problem = check.verify(session, run_with)
+        if problem:
+            problems.append(f"{lesson.name}: {problem}")
+    return problems

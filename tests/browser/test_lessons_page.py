@@ -1,0 +1,34 @@
+"""Every guided lesson opens on the page and trains, in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from playground.experiment.lessons import LESSONS
+from tests.browser.test_page import click, open_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_lesson_opens_from_the_menu_and_trains(page: Page, server_url):
+    errors: list[str] = []
+    open_page(page, server_url + "/", errors)
+    for i, (name, lesson) in enumerate(LESSONS.items(), start=1):
+        page.get_by_label("Lesson").select_option(f"{i}. {lesson.title}")
+        expect(page.get_by_text(f"Lesson: {lesson.title}")).to_be_visible(timeout=30_000)
+        expect(page.locator("#epoch")).to_have_text(
+            "0" if "mnist" in lesson.query else "000,000", timeout=30_000
+        )
+        click(page, "Step")
+        expect(page.locator("#epoch")).to_have_text(
+            "1" if "mnist" in lesson.query else "000,001", timeout=60_000
+        )
+        assert f"lesson={name}" in page.evaluate("location.href")
+    assert errors == []
+
+
+def test_a_lesson_link_opens_the_lesson_with_its_card(page: Page, server_url):
+    open_page(page, server_url + "/?lesson=xor-linear")
+    expect(page.get_by_text("Lesson: A straight line cannot solve XOR")).to_be_visible()
+    expect(page.get_by_text("Try this")).to_be_visible()
