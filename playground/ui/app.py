@@ -23,7 +23,7 @@ from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
 from playground.ui.network import COLUMN, PX, NetworkDiagram, WeightEditor
 from playground.ui.output import ERASE_RADIUS, ERASER, OutputView
-from playground.ui.theme import THEMES
+from playground.ui.theme import THEMES, Theme
 from playground.ui.transport import TrainingPage
 
 #: Milliseconds between training ticks while playing (up to 50 a second; the
@@ -79,11 +79,13 @@ class Playground(TrainingPage):
         self,
         config: Config | None = None,
         *,
-        theme: str = "light",
+        theme: str | Theme = "light",
         warnings: list[str] | None = None,
         **overrides,
     ):
-        super().__init__(config, THEMES.get(theme, THEMES["light"]), **overrides)
+        if not isinstance(theme, Theme):
+            theme = THEMES.get(theme, THEMES["light"])
+        super().__init__(config, theme, **overrides)
         t = self.theme
 
         self.diagram = NetworkDiagram(t, self._toggle_feature)
@@ -182,7 +184,7 @@ class Playground(TrainingPage):
             pn.pane.HTML("<b class='pg-heading'>Output</b>"),
             self.chart,
             self.output,
-            width=360,
+            width=t.px(360),
         )
         #: What ``hide=`` may name: every knob on the page and these parts.
         self.hideable = {

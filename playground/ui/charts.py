@@ -29,13 +29,13 @@ class LossChart(pn.viewable.Viewer):
         test_color = theme.text if theme.name == "dark" else TEST_COLOR
         self.loss_fig = self._figure("Loss", 150)
         r_test = self.loss_fig.line(
-            "epoch", "test_loss", source=self.source, line_width=2, color=test_color
+            "epoch", "test_loss", source=self.source, line_width=2 * theme.scale, color=test_color
         )
         r_train = self.loss_fig.line(
             "epoch",
             "train_loss",
             source=self.source,
-            line_width=2,
+            line_width=2 * theme.scale,
             color=TRAIN_COLOR,
             line_dash="dashed",
         )
@@ -44,7 +44,7 @@ class LossChart(pn.viewable.Viewer):
                 items=[("test", [r_test]), ("training", [r_train])],
                 location="top_right",
                 background_fill_alpha=0.6,
-                label_text_font_size="11px",
+                label_text_font_size=theme.font(11),
                 spacing=0,
                 padding=4,
             )
@@ -83,13 +83,17 @@ class LossChart(pn.viewable.Viewer):
         self.acc_fig = self._figure("Accuracy", 110)
         self.acc_fig.y_range.update(start=0, end=1.02)
         a_test = self.acc_fig.line(
-            "epoch", "test_accuracy", source=self.source, line_width=2, color=test_color
+            "epoch",
+            "test_accuracy",
+            source=self.source,
+            line_width=2 * theme.scale,
+            color=test_color,
         )
         self.acc_fig.line(
             "epoch",
             "train_accuracy",
             source=self.source,
-            line_width=2,
+            line_width=2 * theme.scale,
             color=TRAIN_COLOR,
             line_dash="dashed",
         )
@@ -110,8 +114,8 @@ class LossChart(pn.viewable.Viewer):
     def _figure(self, title: str, height: int):
         t = self.theme
         fig = figure(
-            height=height,
-            width=self._width,
+            height=t.px(height),
+            width=t.px(self._width),
             tools="",
             toolbar_location=None,
             background_fill_color=t.background,
@@ -121,7 +125,8 @@ class LossChart(pn.viewable.Viewer):
         )
         fig.title.text = title
         fig.title.text_color = t.muted
-        fig.title.text_font_size = "12px"
+        fig.title.text_font_size = t.font(12)
+        fig.axis.major_label_text_font_size = t.font(11)
         fig.xaxis.axis_label = None
         fig.axis.major_label_text_color = t.muted
         fig.axis.axis_line_color = t.grid

@@ -153,7 +153,7 @@ class NetworkDiagram(param.Parameterized):
             "text",
             source=self.labels,
             text_color=t.muted,
-            text_font_size="11px",
+            text_font_size=t.font(11),
             text_align="center",
             text_baseline="bottom",
         )
@@ -243,7 +243,7 @@ class NetworkDiagram(param.Parameterized):
         values = self._weight_values(session)
         self.edges.data.update(
             value=values,
-            width=edge_width(values).tolist(),
+            width=(edge_width(values) * self.theme.scale).tolist(),
         )
         biases = self._bias_values(session)
         self.biases.data.update(value=biases)
@@ -324,8 +324,8 @@ class NetworkDiagram(param.Parameterized):
         y0, y1 = -ROW * (n_rows - 1) - 1.2, Y_MARGIN_TOP
         self.figure.x_range.update(start=x0, end=x1)
         self.figure.y_range.update(start=y0, end=y1)
-        self.figure.width = int((x1 - x0) * PX)
-        self.figure.height = int((y1 - y0) * PX)
+        self.figure.width = int((x1 - x0) * PX * self.theme.scale)
+        self.figure.height = int((y1 - y0) * PX * self.theme.scale)
 
     def _layout_edges(self, session, cols, active, names) -> None:
         """Curves for every drawn edge and a square for every drawn bias."""
@@ -351,7 +351,7 @@ class NetworkDiagram(param.Parameterized):
         values = self._weight_values(session)
         e.update(
             value=values,
-            width=edge_width(np.asarray(values)).tolist(),
+            width=(edge_width(np.asarray(values)) * self.theme.scale).tolist(),
             kind=["weight"] * len(values),
         )
         biases = self._bias_values(session)

@@ -90,8 +90,8 @@ class OutputView(pn.viewable.Viewer):
     def _make_figure(self):
         t = self.theme
         fig = figure(
-            width=330,
-            height=330,
+            width=t.px(330),
+            height=t.px(330),
             x_range=Range1d(-EXTENT, EXTENT),
             y_range=Range1d(-EXTENT, EXTENT),
             tools="",
@@ -138,7 +138,7 @@ class OutputView(pn.viewable.Viewer):
             "x",
             "y",
             source=self.points,
-            size=6,
+            size=6 * t.scale,
             fill_color="color",
             line_color="line",
             line_width=1.2,
@@ -146,6 +146,7 @@ class OutputView(pn.viewable.Viewer):
         )
         fig.grid.visible = False
         fig.axis.major_label_text_color = t.muted
+        fig.axis.major_label_text_font_size = t.font(11)
         fig.axis.axis_line_color = t.grid
         fig.axis.major_tick_line_color = t.grid
         fig.axis.minor_tick_line_color = None

@@ -20,7 +20,7 @@ from playground.experiment.lessons import LESSONS
 from playground.ui.app import Playground
 from playground.ui.mnist_page import MnistPage
 from playground.ui.options import PageOptions
-from playground.ui.theme import THEMES
+from playground.ui.theme import THEMES, presenter
 
 MODES = {"playground": "2-D playground", "mnist": "MNIST digits"}
 #: Keys the page answers to (ignored while typing in a field).
@@ -35,7 +35,7 @@ HELP = (
     "<kbd>space</kbd> play / pause &nbsp; <kbd>→</kbd> one epoch &nbsp; "
     "<kbd>r</kbd> reset &nbsp; <kbd>?</kbd> this help"
 )
-PRESENTER_CSS = ":host { zoom: 1.25; }"
+PRESENTER_CSS = ":host { font-size: 125%; }"
 
 
 class Shortcuts(ReactiveHTML):
@@ -68,6 +68,8 @@ class Shell(pn.viewable.Viewer):
         super().__init__()
         self.options = options
         self.theme = THEMES[options.theme]
+        if options.presenter:
+            self.theme = presenter(self.theme)
         self._configs = {options.mode: config}
         self._warnings = warnings
         self.pages: dict[str, Playground | MnistPage] = {}
@@ -172,7 +174,7 @@ class Shell(pn.viewable.Viewer):
                 page = MnistPage(config, self.theme)
             else:
                 config = self._configs.get(mode) or Config()
-                page = Playground(config, theme=self.theme.name, warnings=self._warnings)
+                page = Playground(config, theme=self.theme, warnings=self._warnings)
             page.hide(self.options.hide)
             if self.options.embed:
                 page.show_only(self.options.show)

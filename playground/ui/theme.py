@@ -9,7 +9,7 @@ the two ends far apart. Bokeh's ``interp_palette`` builds the 256 steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bokeh.palettes import interp_palette
 
@@ -36,6 +36,16 @@ class Theme:
     muted: str
     grid: str
     neutral: str  # the palette's midpoint: value 0
+    #: Size of plots, lines, points and figure text (presenter mode: larger).
+    scale: float = 1.0
+
+    def px(self, pixels: float) -> int:
+        """``pixels`` at this theme's scale."""
+        return int(round(pixels * self.scale))
+
+    def font(self, pixels: float) -> str:
+        """A Bokeh font size of ``pixels`` at this theme's scale."""
+        return f"{pixels * self.scale:.0f}px"
 
     @property
     def palette(self) -> tuple[str, ...]:
@@ -59,3 +69,8 @@ def with_tip(widget, text: str):
     import panel as pn
 
     return pn.Row(widget, pn.widgets.TooltipIcon(value=text, margin=(8, 0)))
+
+
+def presenter(theme: Theme, scale: float = 1.35) -> Theme:
+    """``theme`` for a projector: larger plots, thicker lines, bigger figure text."""
+    return replace(theme, scale=scale)
