@@ -26,19 +26,8 @@ class LossChart(pn.viewable.Viewer):
         self.source = ColumnDataSource(self._empty())
         self._sent = 0
         self._streamed_at = 0.0
-        test_color = theme.text if theme.name == "dark" else TEST_COLOR
         self.loss_fig = self._figure("Loss", 150)
-        r_test = self.loss_fig.line(
-            "epoch", "test_loss", source=self.source, line_width=2 * theme.scale, color=test_color
-        )
-        r_train = self.loss_fig.line(
-            "epoch",
-            "train_loss",
-            source=self.source,
-            line_width=2 * theme.scale,
-            color=TRAIN_COLOR,
-            line_dash="dashed",
-        )
+        r_test, r_train = self._curves(self.loss_fig, "loss", "{0.0000}")
         self.loss_fig.add_layout(
             Legend(
                 items=[("test", [r_test]), ("training", [r_train])],
@@ -47,17 +36,6 @@ class LossChart(pn.viewable.Viewer):
                 label_text_font_size=theme.font(11),
                 spacing=0,
                 padding=4,
-            )
-        )
-        self.loss_fig.add_tools(
-            HoverTool(
-                renderers=[r_test],
-                mode="vline",
-                tooltips=[
-                    ("epoch", "@epoch"),
-                    ("test loss", "@test_loss{0.0000}"),
-                    ("training loss", "@train_loss{0.0000}"),
-                ],
             )
         )
         if chance_loss is not None:  # e.g. ln(10) for ten classes: the loss of a guess
@@ -75,41 +53,45 @@ class LossChart(pn.viewable.Viewer):
                     y=chance_loss,
                     x_units="screen",
                     text=f"chance {chance_loss:.2f}",
-                    text_font_size="10px",
+                    text_font_size=theme.font(10),
                     text_color=theme.muted,
                     y_offset=2,
                 )
             )
         self.acc_fig = self._figure("Accuracy", 110)
         self.acc_fig.y_range.update(start=0, end=1.02)
-        a_test = self.acc_fig.line(
-            "epoch",
-            "test_accuracy",
-            source=self.source,
-            line_width=2 * theme.scale,
-            color=test_color,
+        self._curves(self.acc_fig, "accuracy", "{0.0%}")
+        self.summary = pn.pane.HTML("", margin=(0, 5), styles={"font-size": "15px"})
+        self._layout = pn.Column(self.summary, self.loss_fig, self.acc_fig)
+
+    def _curves(self, fig, metric: str, fmt: str):
+        """The test (solid) and training (dashed) curves of ``metric`` on ``fig``,
+        with a hover readout of both at the epoch under the mouse."""
+        t = self.theme
+        test_color = t.text if t.name == "dark" else TEST_COLOR
+        test = fig.line(
+            "epoch", f"test_{metric}", source=self.source, line_width=2 * t.scale, color=test_color
         )
-        self.acc_fig.line(
+        train = fig.line(
             "epoch",
-            "train_accuracy",
+            f"train_{metric}",
             source=self.source,
-            line_width=2 * theme.scale,
+            line_width=2 * t.scale,
             color=TRAIN_COLOR,
             line_dash="dashed",
         )
-        self.acc_fig.add_tools(
+        fig.add_tools(
             HoverTool(
-                renderers=[a_test],
+                renderers=[test],
                 mode="vline",
                 tooltips=[
                     ("epoch", "@epoch"),
-                    ("test accuracy", "@test_accuracy{0.0%}"),
-                    ("training accuracy", "@train_accuracy{0.0%}"),
+                    (f"test {metric}", f"@test_{metric}{fmt}"),
+                    (f"training {metric}", f"@train_{metric}{fmt}"),
                 ],
             )
         )
-        self.summary = pn.pane.HTML("", margin=(0, 5), styles={"font-size": "15px"})
-        self._layout = pn.Column(self.summary, self.loss_fig, self.acc_fig)
+        return test, train
 
     def _figure(self, title: str, height: int):
         t = self.theme

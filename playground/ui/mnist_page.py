@@ -201,8 +201,13 @@ class MnistPage(TrainingPage):
             if epoch_done:
                 self.chart.update(self.session.history, force=True)
                 # The test-set views cost ~50 ms each: spread them over the next
-                # ticks so that no tick keeps a click waiting for long.
-                self._pending = [self._show_metrics, self._show_gallery]
+                # ticks so that no tick keeps a click waiting for long. On a small
+                # subset every tick ends an epoch: then each tick still draws one
+                # view, so the views follow every other epoch instead of never.
+                if self._pending:
+                    self._pending.pop(0)()
+                if not self._pending:
+                    self._pending = [self._show_metrics, self._show_gallery]
             elif self._pending:
                 self._pending.pop(0)()
 
