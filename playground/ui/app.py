@@ -12,6 +12,7 @@ Serve with ``playground serve`` or ``panel serve playground/ui/app.py``.
 
 from __future__ import annotations
 
+import html
 import time
 
 import numpy as np
@@ -105,7 +106,7 @@ class Playground(TrainingPage):
         )
         self.epoch = pn.pane.HTML(self._epoch_html(), css_classes=["pg-epoch"], margin=(12, 10))
         self.notice = pn.pane.Alert(
-            "\n".join(warnings or []), alert_type="warning", visible=bool(warnings)
+            _escaped(warnings or []), alert_type="warning", visible=bool(warnings)
         )
         self.regenerate = pn.widgets.Button(
             label="Regenerate",
@@ -327,7 +328,7 @@ class Playground(TrainingPage):
         self._render()
 
     def _notify(self, text: str) -> None:
-        self.notice.object = text
+        self.notice.object = _escaped([text])
         self.notice.visible = True
 
     def _config_changed(self, *events) -> None:
@@ -366,6 +367,12 @@ class Playground(TrainingPage):
 
     def __panel__(self):
         return self._layout
+
+
+def _escaped(lines: list[str]) -> str:
+    """Messages for the notice box, with any user text (from a URL or a CSV file)
+    shown as text: the box renders Markdown, which would pass HTML through."""
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _brush_label(brush: str) -> float:
