@@ -38,13 +38,15 @@ HELP = (
 PRESENTER_CSS = ":host { font-size: 125%; }"
 
 
-class Shortcuts(ReactiveHTML):
-    """Listens for the page's keys and reports each press (``count`` changes)."""
+class PageEvents(ReactiveHTML):
+    """Reports what the browser knows and the server does not: key presses
+    (``count`` changes, ``key`` says which) and whether the tab is hidden."""
 
     key = param.String(default="")
     count = param.Integer(default=0)
+    hidden = param.Boolean(default=False)
 
-    _template = "<div id='shortcuts' style='display:none'></div>"
+    _template = "<div id='page-events' style='display:none'></div>"
     _scripts = {
         "render": """
         const keys = [' ', 'ArrowRight', 'r', 'R', '?'];
@@ -56,6 +58,9 @@ class Shortcuts(ReactiveHTML):
           e.preventDefault();
           data.key = e.key;
           data.count = data.count + 1;
+        });
+        document.addEventListener('visibilitychange', () => {
+          data.hidden = document.visibilityState === 'hidden';
         });
         """
     }
@@ -127,8 +132,10 @@ class Shell(pn.viewable.Viewer):
             margin=(5, 10),
         )
         self.lesson.param.watch(lambda e: self.open_lesson(e.new), "value")
-        self.shortcuts = Shortcuts()
+        self.shortcuts = PageEvents()
         self.shortcuts.param.watch(self._key, "count")
+        self.shortcuts.param.watch(self._visibility, "hidden")
+        self._resume_when_visible = False
         self._address = pn.widgets.TextInput(value="", visible=False)
         self._address.jscallback(
             value="if (cb_obj.value) { window.history.replaceState(null, '', "
@@ -253,6 +260,17 @@ class Shell(pn.viewable.Viewer):
             page._reset()
         elif key == "?":
             self.help.visible = not self.help.visible
+
+    def _visibility(self, event) -> None:
+        """A hidden tab (laptop asleep, another tab in front) stops training, so a
+        forgotten page does not use the server for nobody; it resumes on return."""
+        page = self.page()
+        if event.new and page.playing:
+            page.set_playing(False)
+            self._resume_when_visible = True
+        elif not event.new and self._resume_when_visible:
+            self._resume_when_visible = False
+            page.set_playing(True)
 
     def close(self) -> None:
         """Stop every page's training loop (the browser tab was closed)."""

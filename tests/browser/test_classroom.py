@@ -66,3 +66,28 @@ def test_an_embedded_autoplaying_page_trains_inside_an_iframe(page: Page, server
     wait_until(lambda: int(counter.inner_text().replace(",", "")) > 20, timeout=60)
     header = frame.get_by_text("NN Playground")
     assert header.count() == 0 or not header.first.is_visible()  # no header when embedded
+
+
+def test_a_hidden_tab_stops_training_and_resumes_when_shown_again(page: Page, server_url):
+    open_page(page, server_url + "/?dataset=xor&hidden=4")
+    click(page, "▶ Play")
+    wait_until(lambda: epoch(page) > 5)
+
+    def set_hidden(hidden: bool) -> None:
+        page.evaluate(
+            """(hidden) => {
+              Object.defineProperty(document, 'visibilityState',
+                {value: hidden ? 'hidden' : 'visible', configurable: true});
+              document.dispatchEvent(new Event('visibilitychange'));
+            }""",
+            hidden,
+        )
+
+    set_hidden(True)
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=10_000)
+    time.sleep(0.5)
+    stopped = epoch(page)
+    time.sleep(1.0)
+    assert epoch(page) == stopped  # nobody is watching: no training
+    set_hidden(False)
+    wait_until(lambda: epoch(page) > stopped + 5)  # back again: it carries on
