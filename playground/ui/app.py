@@ -13,12 +13,13 @@ Serve with ``playground serve`` or ``panel serve playground/ui/app.py``.
 from __future__ import annotations
 
 import html
+import io
 import time
 
 import numpy as np
 import panel as pn
 
-from playground.data import FEATURES, CSVError
+from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError
 from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect
 from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
@@ -113,6 +114,22 @@ class Playground(TrainingPage):
             width=110,
             description="Draw new points from the same data set; the network keeps its weights.",
         )
+        self.upload = pn.widgets.FileInput(
+            accept=".csv,text/csv",
+            sizing_mode="stretch_width",
+            description=f"Load your own points: a CSV file with x1,x2,label rows (at most "
+            f"{MAX_ROWS} rows, {MAX_BYTES // 1_000_000} MB). A bad file is reported and the "
+            "current data kept.",
+        )
+        self.upload.param.watch(self._uploaded, "value")
+        self.download = pn.widgets.FileDownload(
+            callback=lambda: io.StringIO(self.session.export_csv()),
+            filename="points.csv",
+            label="Download points (CSV)",
+            button_type="light",
+            sizing_mode="stretch_width",
+            description="Save the current points (generated, clicked or loaded) as x1,x2,label.",
+        )
         self.add_layer = pn.widgets.Button(
             label="+ layer", width=80, description="Add a hidden layer (up to 8)."
         )
@@ -166,6 +183,8 @@ class Playground(TrainingPage):
             self.picker,
             *self._data_controls.values(),
             self.regenerate,
+            self.upload,
+            self.download,
             width=220,
         )
         net_col = pn.Column(
@@ -327,7 +346,21 @@ class Playground(TrainingPage):
         self.output.update_points(self.session)
         self._render()
 
-    def _notify(self, text: str) -> None:
+    def _uploaded(self, event) -> None:
+        """Use the points of an uploaded CSV file, or say what is wrong with it."""
+        if not event.new:
+            return
+        try:
+            n = self.session.load_csv(event.new)
+        except (CSVError, ValueError) as err:
+            self._notify(f"{self.upload.filename or 'The file'}: {err}")
+            return
+        self.chart.reset()
+        self._notify(f"Loaded {n} points from {self.upload.filename or 'the file'}.", "success")
+        self._render(points=True)
+
+    def _notify(self, text: str, kind: str = "warning") -> None:
+        self.notice.alert_type = kind
         self.notice.object = _escaped([text])
         self.notice.visible = True
 

@@ -1,0 +1,58 @@
+"""CSV upload on the page: good files load, bad ones are reported, nothing breaks."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_page import open_page
+
+pytestmark = pytest.mark.browser
+
+
+def upload(page: Page, path) -> None:
+    page.locator("input[type=file]").first.set_input_files(str(path))
+
+
+def test_a_good_csv_replaces_the_points_and_trains(page: Page, server_url, tmp_path):
+    good = tmp_path / "mine.csv"
+    good.write_text(
+        "x1,x2,label\n"
+        + "".join(
+            f"{x},{y},{1 if x * y > 0 else -1}\n" for x in (-4, -2, 2, 4) for y in (-3, -1, 1, 3)
+        )
+    )
+    open_page(page, server_url + "/?dataset=xor")
+    upload(page, good)
+    expect(page.get_by_text("Loaded 16 points from mine.csv")).to_be_visible(timeout=20_000)
+    n_train = int(page.locator("#n-train").inner_text())
+    n_test = int(page.locator("#n-test").inner_text())
+    assert n_train + n_test == 16
+    with page.expect_download() as download:
+        page.get_by_text("Download points (CSV)").click()
+    saved = download.value.path().read_text().splitlines()
+    assert saved[0] == "x1,x2,label" and len(saved) == 17  # the header and the 16 points
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"x1,x2,label\n1,2\n", "line 2"),
+        (b"x1,x2,label\n1,abc,1\n", "not a number"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"x1,x2,label\n1,nan,1\n", "finite"),
+        (b"x1,x2,label\n1,2,<script>alert(1)</script>\n", "<script>"),
+    ],
+)
+def test_a_bad_csv_is_reported_and_the_data_kept(
+    page: Page, server_url, tmp_path, content, message
+):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    errors: list[str] = []
+    open_page(page, server_url + "/?dataset=xor", errors)
+    before = page.locator("#n-train").inner_text()
+    upload(page, bad)
+    expect(page.get_by_text(message, exact=False).first).to_be_visible(timeout=20_000)
+    assert page.locator("#n-train").inner_text() == before
+    assert errors == []
