@@ -39,25 +39,33 @@ PRESENTER_CSS = ":host { font-size: 125%; }"
 
 
 class PageEvents(ReactiveHTML):
-    """Reports what the browser knows and the server does not: key presses
-    (``count`` changes, ``key`` says which) and whether the tab is hidden."""
+    """Reports what the browser knows and the server does not: key presses and
+    whether the tab is hidden.
 
-    key = param.String(default="")
-    count = param.Integer(default=0)
+    ``press`` holds the last presses as ``"N:KEY|N:KEY|..."`` (N counts them):
+    two quick presses may reach the server as one update, and the log keeps
+    both, so neither is lost or read twice.
+    """
+
+    press = param.String(default="")
     hidden = param.Boolean(default=False)
 
     _template = "<div id='page-events' style='display:none'></div>"
     _scripts = {
         "render": """
         const keys = [' ', 'ArrowRight', 'r', 'R', '?'];
+        let presses = 0;
+        const recent = [];
         document.addEventListener('keydown', (e) => {
           const target = e.composedPath()[0];
           const tag = target && target.tagName ? target.tagName.toUpperCase() : '';
           if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || target.isContentEditable) return;
           if (!keys.includes(e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
           e.preventDefault();
-          data.key = e.key;
-          data.count = data.count + 1;
+          presses += 1;
+          recent.push(presses + ':' + e.key);
+          if (recent.length > 20) recent.shift();
+          data.press = recent.join('|');
         });
         document.addEventListener('visibilitychange', () => {
           data.hidden = document.visibilityState === 'hidden';
@@ -133,9 +141,10 @@ class Shell(pn.viewable.Viewer):
         )
         self.lesson.param.watch(lambda e: self.open_lesson(e.new), "value")
         self.shortcuts = PageEvents()
-        self.shortcuts.param.watch(self._key, "count")
+        self.shortcuts.param.watch(self._key, "press")
         self.shortcuts.param.watch(self._visibility, "hidden")
         self._resume_when_visible = False
+        self._presses_done = 0
         self._address = pn.widgets.TextInput(value="", visible=False)
         self._address.jscallback(
             value="if (cb_obj.value) { window.history.replaceState(null, '', "
@@ -250,7 +259,14 @@ class Shell(pn.viewable.Viewer):
 
     # ----------------------------------------------------------------- keyboard
     def _key(self, event) -> None:
-        key = self.shortcuts.key
+        """Act on every press not handled yet, in order."""
+        for entry in event.new.split("|"):
+            number, _, key = entry.partition(":")
+            if number.isdigit() and int(number) > self._presses_done:
+                self._presses_done = int(number)
+                self._act(key)
+
+    def _act(self, key: str) -> None:
         page = self.page()
         if key == " ":
             page.set_playing(not page.playing)
