@@ -28,14 +28,7 @@ import urllib.request
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from playground.ui.browser import CHROMIUM, CHROMIUM_ARGS
 
 # Finds #epoch through Panel's shadow roots, then records each change of its text.
 SAMPLER = """
@@ -99,7 +92,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.5)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(url)
             page.locator("#epoch").wait_for(timeout=60_000)

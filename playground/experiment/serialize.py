@@ -70,12 +70,15 @@ def _bound(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else f"{value:g}"
 
 
-def _clamp(p: param.Number, value: float) -> tuple[float, str | None]:
-    lo, hi = p.bounds
+def _clamp(
+    bounds: tuple[float | None, float | None], value: float, subject: str = "is"
+) -> tuple[float, str | None]:
+    """``value`` moved into ``bounds``, and what was wrong ("is below the minimum 1")."""
+    lo, hi = bounds
     if lo is not None and value < lo:
-        return lo, f"is below the minimum {_bound(lo)}"
+        return lo, f"{subject} below the minimum {_bound(lo)}"
     if hi is not None and value > hi:
-        return hi, f"is above the maximum {_bound(hi)}"
+        return hi, f"{subject} above the maximum {_bound(hi)}"
     return value, None
 
 
@@ -101,13 +104,13 @@ def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
                 raise ValueError("is not a number")
             if math.isfinite(value) and not value.is_integer():
                 fraction = "is not a whole number"
-        value, note = _clamp(p, value)
+        value, note = _clamp(p.bounds, value)
         return int(round(value)), note or fraction
     if isinstance(p, param.Number):
         value = _number(raw)
         if isinstance(value, float) and math.isnan(value):
             raise ValueError("is not a number")
-        value, note = _clamp(p, value)
+        value, note = _clamp(p.bounds, value)
         return float(value), note
     if isinstance(p, ChoiceList):
         return _convert_names(p, raw)
@@ -128,7 +131,7 @@ def _convert_sizes(p: IntList, raw: Any) -> tuple[list[int], str | None]:
         value = _number(item)
         if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
             raise ValueError("is not a list of whole numbers")
-        clamped, note = _clamp_item(p, int(value))
+        clamped, note = _clamp(p.item_bounds, int(value), "has an item")
         sizes.append(clamped)
         if note:
             notes.append(note)
@@ -137,15 +140,6 @@ def _convert_sizes(p: IntList, raw: Any) -> tuple[list[int], str | None]:
         sizes = sizes[:max_items]
         notes.append(f"has more than {max_items} items")
     return sizes, "; ".join(dict.fromkeys(notes)) or None
-
-
-def _clamp_item(p: IntList, value: int) -> tuple[int, str | None]:
-    lo, hi = p.item_bounds
-    if lo is not None and value < lo:
-        return lo, f"has an item below the minimum {lo}"
-    if hi is not None and value > hi:
-        return hi, f"has an item above the maximum {hi}"
-    return value, None
 
 
 def _convert_names(p: ChoiceList, raw: Any) -> tuple[list[str], str | None]:
