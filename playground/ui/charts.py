@@ -6,10 +6,11 @@ import time
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, Span
+from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, Range1d, Span
 from bokeh.plotting import figure
 
 from playground.experiment import History
+from playground.ui.live import LiveHTML
 from playground.ui.theme import TEST_COLOR, TRAIN_COLOR, Theme
 
 #: Seconds between two redraws of the curves while training.
@@ -60,8 +61,9 @@ class LossChart(pn.viewable.Viewer):
             )
         self.acc_fig = self._figure("Accuracy", 110)
         self.acc_fig.y_range.update(start=0, end=1.02)
+        self._lo, self._hi = np.inf, -np.inf  # the loss axis spans every value sent
         self._curves(self.acc_fig, "accuracy", "{0.0%}")
-        self.summary = pn.pane.HTML("", margin=(0, 5), styles={"font-size": "15px"})
+        self.summary = LiveHTML("", margin=(0, 5), styles={"font-size": "15px"})
         self._layout = pn.Column(self.summary, self.loss_fig, self.acc_fig)
 
     def _curves(self, fig, metric: str, fmt: str):
@@ -100,6 +102,11 @@ class LossChart(pn.viewable.Viewer):
             width=t.px(self._width),
             tools="",
             toolbar_location=None,
+            # Fixed ranges the server sets as rows arrive: auto-ranging in the
+            # browser would send every new extent back to the server, a
+            # message per redraw per chart for nothing.
+            x_range=Range1d(0, 1),
+            y_range=Range1d(0, 1),
             background_fill_color=t.background,
             border_fill_color=t.background,
             outline_line_color=None,
@@ -142,6 +149,7 @@ class LossChart(pn.viewable.Viewer):
             self.source.stream(rows)
             self._sent = n
             self._streamed_at = now
+            self._fit(rows)
         last = history.last
         self.acc_fig.visible = bool(last and last["test_accuracy"] is not None)
         if last is None:
@@ -163,6 +171,20 @@ class LossChart(pn.viewable.Viewer):
     def reset(self) -> None:
         self.source.data = self._empty()
         self._sent = 0
+        self._lo, self._hi = np.inf, -np.inf
+
+    def _fit(self, rows: dict) -> None:
+        """Stretch the axes over the new rows (5 % headroom, as Bokeh's own auto-range)."""
+        losses = np.concatenate([rows["train_loss"], rows["test_loss"]]).astype(float)
+        losses = losses[np.isfinite(losses)]
+        if losses.size:
+            self._lo, self._hi = min(self._lo, losses.min()), max(self._hi, losses.max())
+            pad = 0.05 * (self._hi - self._lo) or 0.05 * abs(self._hi) or 0.05
+            self.loss_fig.y_range.update(start=self._lo - pad, end=self._hi + pad)
+        first, last = float(self.source.data["epoch"][0]), float(rows["epoch"][-1])
+        end = last if last > first else first + 1
+        for fig in (self.loss_fig, self.acc_fig):
+            fig.x_range.update(start=first, end=end)
 
     def __panel__(self):
         return self._layout

@@ -20,6 +20,7 @@ from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.charts import LossChart
 from playground.ui.controls import knob
 from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
+from playground.ui.live import EPOCH_STYLE, LiveHTML
 from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
 
@@ -69,7 +70,7 @@ class MnistPage(TrainingPage):
         self._weights_at = 0.0
         self._pending: list = []  # views to refresh on the next ticks
 
-        self.epoch = pn.pane.HTML(self._epoch_html(), margin=(12, 10))
+        self.epoch = LiveHTML(self._epoch_html(), margin=(12, 10), styles=EPOCH_STYLE)
         self.progress = pn.indicators.Progress(
             value=0, max=100, width=160, bar_color="primary", margin=(18, 5)
         )

@@ -190,7 +190,8 @@ class OutputView(pn.viewable.Viewer):
             self.heat_rgba.data = dict(
                 image=[multiclass_image(out, colors, self.theme.background, self.discretize.value)]
             )
-            self.heat.data = dict(image=[np.full((1, 1), np.nan, np.float32)])
+            if self._rgba_renderer.visible is False:  # the other map, emptied once
+                self.heat.data = dict(image=[np.full((1, 1), np.nan, np.float32)])
         else:
             grid = out[0]
             if plan.output == "sigmoid":
@@ -198,7 +199,8 @@ class OutputView(pn.viewable.Viewer):
             if self.discretize.value:
                 grid = np.sign(grid) if plan.kind == "binary" else np.round(grid * 2) / 2
             self.heat.data = dict(image=[np.ascontiguousarray(grid[::-1], dtype=np.float32)])
-            self.heat_rgba.data = dict(image=[np.zeros((1, 1), np.uint32)])
+            if self._rgba_renderer.visible is not False:
+                self.heat_rgba.data = dict(image=[np.zeros((1, 1), np.uint32)])
         self._rgba_renderer.visible = plan.kind == "multiclass"
 
     def update_points(self, session) -> None:
