@@ -253,6 +253,12 @@ class Session:
         return self._history.last if self._finish_epoch(loss, rate) else None
 
     @property
+    def n_train(self) -> int:
+        """How many points (or images) one epoch trains on."""
+        train = self._splits()["train"]
+        return 0 if train is None else int(train.X.shape[0])
+
+    @property
     def epoch_progress(self) -> float:
         """Share of the current epoch trained so far by :meth:`train_slice` (0 to 1)."""
         return self._model.epoch_progress

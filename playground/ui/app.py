@@ -18,15 +18,18 @@ import time
 
 import numpy as np
 import panel as pn
+from bokeh.models import CustomJS, Spinner
 
 from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError
 from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect
 from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
+from playground.ui.live import EPOCH_STYLE, LiveHTML
 from playground.ui.network import COLUMN, PX, NetworkDiagram, WeightEditor
 from playground.ui.output import ERASE_RADIUS, ERASER, OutputView
 from playground.ui.theme import THEMES, Theme
 from playground.ui.transport import TrainingPage
+from playground.ui.wire import install as install_wire
 
 #: Milliseconds between training ticks while playing (up to 50 a second; the
 #: browser is sent a frame per tick while it keeps up, see FRAMES_IN_FLIGHT).
@@ -37,6 +40,11 @@ THUMB_STEP = 4
 EPOCHS_PER_FRAME = (1, 2, 5, 10, 25, 100)
 #: Frames sent but not yet confirmed drawn by the browser, at most.
 FRAMES_IN_FLIGHT = 3
+#: The most training one tick does before other sessions get their turn: a big
+#: network's epochs are trained in slices over several ticks (nobody stalls).
+TICK_BUDGET_S = 0.1
+#: A network whose epoch spans several ticks is still drawn this often (seconds).
+PARTIAL_FRAME_S = 0.5
 #: Send a frame anyway if the browser has confirmed none for this long.
 ACK_TIMEOUT_S = 1.0
 TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
@@ -60,8 +68,9 @@ MORE_KNOBS = (
     "clip_norm",
 )
 
+install_wire()
+
 CSS = """
-.pg-epoch { font-variant-numeric: tabular-nums; font-size: 22px; }
 .pg-heading { text-transform: uppercase; letter-spacing: 0.06em; font-size: 13px; }
 """
 
@@ -103,9 +112,12 @@ class Playground(TrainingPage):
             value=1,
             width=120,
             description="How many epochs to train between two redraws: more is faster, "
-            "fewer is smoother to watch.",
+            "fewer is smoother to watch. A big network trains fewer per redraw, so "
+            "the server stays quick for everybody.",
         )
-        self.epoch = pn.pane.HTML(self._epoch_html(), css_classes=["pg-epoch"], margin=(12, 10))
+        self.epoch = LiveHTML(
+            self._epoch_html(), css_classes=["pg-epoch"], margin=(12, 10), styles=EPOCH_STYLE
+        )
         self.notice = pn.pane.Alert(
             _escaped(warnings or []), alert_type="warning", visible=bool(warnings)
         )
@@ -143,13 +155,22 @@ class Playground(TrainingPage):
         # unconfirmed. A slow browser or network then gets fewer frames instead
         # of an ever-growing backlog, and a click is never stuck behind seconds
         # of queued frames; a few frames in flight hide the round trip.
-        self._frame_no = pn.widgets.IntInput(value=0, visible=False)
-        self._painted = pn.widgets.IntInput(value=0, visible=False)
-        self._frame_no.jscallback(
-            value="requestAnimationFrame(() => { painted.value = cb_obj.value })",
-            args={"painted": self._painted},
+        # Two plain Bokeh models rather than Panel widgets: they change on every
+        # frame, and Panel's machinery would cost more than the frame itself.
+        # (The CSS classes name them for benchmarks/bench_load.py's light client.)
+        self._frame_no = Spinner(value=0, visible=False, css_classes=["pg-frame-no"])
+        self._painted = Spinner(value=0, visible=False, css_classes=["pg-painted"])
+        self._frame_no.js_on_change(
+            "value",
+            CustomJS(
+                args={"painted": self._painted},
+                code="requestAnimationFrame(() => { painted.value = cb_obj.value })",
+            ),
         )
         self._sent_at = 0.0
+        self._cost_key: tuple = ()
+        self._per_batch: float | None = None  # seconds per training step, measured
+        self._frame_owed = False
         self.regenerate.on_click(lambda e: self._regenerate())
         self.add_layer.on_click(lambda e: self._change_layers(+1))
         self.remove_layer.on_click(lambda e: self._change_layers(-1))
@@ -235,8 +256,8 @@ class Playground(TrainingPage):
             top,
             self.notice,
             self.message,
-            self._frame_no,
-            self._painted,
+            pn.pane.Bokeh(self._frame_no, margin=0),
+            pn.pane.Bokeh(self._painted, margin=0),
             pn.Row(data_col, net_col, out_col, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
             styles={"background": t.background, "color": t.text},
@@ -277,12 +298,62 @@ class Playground(TrainingPage):
         self.add_layer.disabled = len(self.config.hidden) >= hi
 
     # ----------------------------------------------------------------- actions
-    def train_tick(self) -> None:
-        self.session.step(self.speed.value)
+    def train_tick(self) -> bool:
+        """Train ``epochs per frame`` epochs and draw them, once the browser has
+        confirmed enough of the frames sent (training pauses with the drawing,
+        so a frame shows that many more epochs, or fewer when they do not fit
+        in TICK_BUDGET_S: a network whose epoch is longer than that is trained
+        in slices over several ticks and drawn after each epoch, or every
+        PARTIAL_FRAME_S while an epoch is under way)."""
         waiting = self._frame_no.value - self._painted.value >= FRAMES_IN_FLIGHT
         if waiting and time.monotonic() - self._sent_at < ACK_TIMEOUT_S:
-            return  # the browser is still painting the last frame: train on, draw later
-        self._render()
+            return False  # the browser is still drawing
+        s = self.session
+        if self._frame_owed:
+            self._frame_owed = False
+            self._render()
+            return True
+        if s.n_train == 0:
+            s.step(1)  # nothing to train on: the session says so
+            self._render()
+            return True
+        t0 = time.perf_counter()
+        finished = self._train_for(TICK_BUDGET_S)
+        since = time.monotonic() - self._sent_at
+        # A slow drawing (a huge network) takes at most a fifth of the time, and
+        # follows a long epoch's end (its evaluation) a tick later, not at once.
+        if finished or s.diverged or since >= max(PARTIAL_FRAME_S, self.last_render_ms / 250):
+            if time.perf_counter() - t0 > 2 * TICK_BUDGET_S:
+                self._frame_owed = True
+            else:
+                self._render()
+        return True
+
+    def _train_for(self, budget: float) -> int:
+        """Train up to ``epochs per frame`` epochs in slices for about ``budget``
+        seconds at most (the first slice of a new network is one step, which
+        measures its cost); returns how many epochs finished."""
+        s = self.session
+        model = s.model
+        key = (id(model), model.n_params, s.config.batch_size, s.n_train)
+        if key != self._cost_key:
+            self._cost_key, self._per_batch = key, None
+        deadline = time.perf_counter() + budget
+        finished = 0
+        while finished < self.speed.value and not s.diverged:
+            now = time.perf_counter()
+            per = self._per_batch
+            batches = 1 if per is None else max(1, int((deadline - now) / per))
+            steps = model.steps
+            row = s.train_slice(batches)
+            took = model.steps - steps
+            if took:
+                cost = (time.perf_counter() - now) / took
+                self._per_batch = cost if per is None else 0.7 * per + 0.3 * cost
+            finished += row is not None
+            if (not took and row is None) or time.perf_counter() >= deadline:
+                break  # out of time, or nothing was trained (it diverged)
+        return finished
 
     def step_epoch(self) -> None:
         self.session.step(1)
@@ -418,12 +489,13 @@ def _brush_label(brush: str) -> float:
     return float(value.replace("−", "-").replace("+", ""))
 
 
-def create_app() -> pn.viewable.Viewable:
+def create_app(idle_minutes: float | None = None) -> pn.viewable.Viewable:
     """A new page for the current browser session, configured by its URL query:
     any knob of the Config plus the page options (mode, theme, presenter, embed,
-    show, autoplay, hide, lesson)."""
+    show, autoplay, hide, lesson). Training pauses after ``idle_minutes``
+    without anybody using the page (default ``IDLE_MINUTES``; 0 never)."""
     from playground.ui.mnist_page import MNIST_KNOBS
-    from playground.ui.options import HIDEABLE_PARTS, split_query
+    from playground.ui.options import HIDEABLE_PARTS, IDLE_MINUTES, split_query
     from playground.ui.shell import Shell  # the shell imports this module
 
     query = pn.state.location.search.lstrip("?") if pn.state.location else ""
@@ -444,7 +516,8 @@ def create_app() -> pn.viewable.Viewable:
         options.mode = "mnist"
     elif options.mode == "mnist":
         config.dataset = MNIST
-    return Shell(options, config, warnings)
+    idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
+    return Shell(options, config, warnings, idle_minutes=idle)
 
 
 if __name__.startswith("bokeh"):  # `panel serve playground/ui/app.py`

@@ -19,6 +19,8 @@ HIDEABLE_PARTS = ("dataset", "regenerate", "layers", "speed", "editor", "brush",
 #: Parts an embedded page can show (``show=network,output,loss``).
 PARTS = ("controls", "data", "network", "output", "loss")
 TRUE = {"1", "true", "yes", "on"}
+#: A page nobody has touched for this long pauses (``playground serve --idle-minutes``).
+IDLE_MINUTES = 10.0
 
 
 class PageOptions(param.Parameterized):

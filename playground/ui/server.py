@@ -17,6 +17,7 @@ def serve(
     address: str = "127.0.0.1",
     show: bool = False,
     allow_websocket_origin: list[str] | None = None,
+    idle_minutes: float | None = None,
 ) -> None:
     """Serve the playground at ``/`` until interrupted.
 
@@ -24,7 +25,8 @@ def serve(
     server accepts a connection, so no visitor's first frame waits for the
     compiler. Websocket connections are accepted only from the served
     address unless ``allow_websocket_origin`` names others (e.g. a
-    classroom's LAN name).
+    classroom's LAN name). A page nobody uses for ``idle_minutes`` pauses
+    its training (default 10; 0 never).
     """
     log.info("warming up the engine ...")
     warm_up()
@@ -34,8 +36,12 @@ def serve(
     )
     origins += [f"{h}:{port}" for h in sorted(hosts)]
     pn.extension()
+
+    def app():
+        return create_app(idle_minutes)
+
     pn.serve(
-        {"/": create_app},
+        {"/": app},
         port=port,
         address=address,
         show=show,

@@ -19,7 +19,7 @@ from playground.experiment import KNOBS, MNIST, Config
 from playground.experiment.lessons import LESSONS
 from playground.ui.app import Playground
 from playground.ui.mnist_page import MnistPage
-from playground.ui.options import PageOptions
+from playground.ui.options import IDLE_MINUTES, PageOptions
 from playground.ui.theme import THEMES, presenter
 
 MODES = {"playground": "2-D playground", "mnist": "MNIST digits"}
@@ -39,8 +39,10 @@ PRESENTER_CSS = ":host { font-size: 125%; }"
 
 
 class PageEvents(ReactiveHTML):
-    """Reports what the browser knows and the server does not: key presses and
-    whether the tab is hidden.
+    """Reports what the browser knows and the server does not: key presses,
+    whether the tab is hidden, and whether anybody has used the page lately
+    (``idle`` turns on after ``idle_after`` seconds without a pointer, key,
+    wheel or touch event, and off at the next one; 0 never).
 
     ``press`` holds the last presses as ``"N:KEY|N:KEY|..."`` (N counts them):
     two quick presses may reach the server as one update, and the log keeps
@@ -49,6 +51,8 @@ class PageEvents(ReactiveHTML):
 
     press = param.String(default="")
     hidden = param.Boolean(default=False)
+    idle = param.Boolean(default=False)
+    idle_after = param.Number(default=0.0, bounds=(0, None))
 
     _template = "<div id='page-events' style='display:none'></div>"
     _scripts = {
@@ -67,9 +71,23 @@ class PageEvents(ReactiveHTML):
           if (recent.length > 20) recent.shift();
           data.press = recent.join('|');
         });
+        let last = Date.now();
+        const active = () => {
+          last = Date.now();
+          if (data.idle) data.idle = false;
+        };
+        for (const name of ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart']) {
+          document.addEventListener(name, active, {capture: true, passive: true});
+        }
         document.addEventListener('visibilitychange', () => {
           data.hidden = document.visibilityState === 'hidden';
+          if (!data.hidden) active();
         });
+        setInterval(() => {
+          if (data.idle_after > 0 && !data.idle && Date.now() - last > data.idle_after * 1000) {
+            data.idle = true;
+          }
+        }, 1000);
         """
     }
 
@@ -77,7 +95,13 @@ class PageEvents(ReactiveHTML):
 class Shell(pn.viewable.Viewer):
     """Header + the page of the chosen mode."""
 
-    def __init__(self, options: PageOptions, config: Config, warnings: list[str]):
+    def __init__(
+        self,
+        options: PageOptions,
+        config: Config,
+        warnings: list[str],
+        idle_minutes: float = IDLE_MINUTES,
+    ):
         super().__init__()
         self.options = options
         self.theme = THEMES[options.theme]
@@ -140,10 +164,13 @@ class Shell(pn.viewable.Viewer):
             margin=(5, 10),
         )
         self.lesson.param.watch(lambda e: self.open_lesson(e.new), "value")
-        self.shortcuts = PageEvents()
+        self.shortcuts = PageEvents(idle_after=max(0.0, idle_minutes) * 60)
         self.shortcuts.param.watch(self._key, "press")
-        self.shortcuts.param.watch(self._visibility, "hidden")
-        self._resume_when_visible = False
+        self.shortcuts.param.watch(lambda e: self._pause_while("hidden", e.new), "hidden")
+        self.shortcuts.param.watch(lambda e: self._pause_while("idle", e.new), "idle")
+        self._idle_minutes = idle_minutes
+        self._paused_for: set[str] = set()
+        self.paused_note = pn.pane.Alert("", alert_type="info", visible=False, margin=(5, 10))
         self._presses_done = 0
         self._address = pn.widgets.TextInput(value="", visible=False)
         self._address.jscallback(
@@ -168,6 +195,7 @@ class Shell(pn.viewable.Viewer):
             header,
             self.help,
             self.lesson_card,
+            self.paused_note,
             self.shortcuts,
             self._address,
             self.container,
@@ -269,7 +297,7 @@ class Shell(pn.viewable.Viewer):
     def _act(self, key: str) -> None:
         page = self.page()
         if key == " ":
-            page.set_playing(not page.playing)
+            page.toggle()
         elif key == "ArrowRight":
             page._step()
         elif key in ("r", "R"):
@@ -277,16 +305,25 @@ class Shell(pn.viewable.Viewer):
         elif key == "?":
             self.help.visible = not self.help.visible
 
-    def _visibility(self, event) -> None:
-        """A hidden tab (laptop asleep, another tab in front) stops training, so a
-        forgotten page does not use the server for nobody; it resumes on return."""
+    def _pause_while(self, reason: str, on: bool) -> None:
+        """A hidden tab (laptop asleep, another tab in front) or a page nobody has
+        touched for a while stops training, so a forgotten page does not use
+        the server for nobody; it resumes when the reason goes away."""
         page = self.page()
-        if event.new and page.playing:
+        if on and page.playing:
             page.set_playing(False)
-            self._resume_when_visible = True
-        elif not event.new and self._resume_when_visible:
-            self._resume_when_visible = False
-            page.set_playing(True)
+            self._paused_for.add(reason)
+            if reason == "idle":
+                self.paused_note.object = (
+                    f"Paused: nobody has used this page for {self._idle_minutes:g} minutes. "
+                    "Move the mouse or press a key to carry on."
+                )
+                self.paused_note.visible = True
+        elif not on and reason in self._paused_for:
+            self._paused_for.discard(reason)
+            if not self._paused_for:
+                self.paused_note.visible = False
+                page.resume()
 
     def close(self) -> None:
         """Stop every page's training loop (the browser tab was closed)."""

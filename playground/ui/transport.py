@@ -4,10 +4,61 @@ redraw are."""
 
 from __future__ import annotations
 
+import time
+import weakref
+
 import panel as pn
+from panel.io.callbacks import PeriodicCallback
 
 from playground.experiment import Config, Session
 from playground.ui.theme import Theme
+
+#: Of each second of the server process, at most this share goes to the frames
+#: of the sessions that are playing; the rest keeps clicks, page loads and the
+#: browsers' frame confirmations prompt.
+FRAME_SHARE = 0.8
+
+
+class FairShare:
+    """Shares one server process fairly among the sessions that are playing.
+
+    Each playing page reports what its ticks cost (a moving average). With
+    ``n`` pages costing ``c`` seconds a tick, every page may tick at most once
+    every ``n * c / FRAME_SHARE`` seconds: alone, a page runs at its full
+    rate; thirty pages on one process each get an equal, lower frame rate.
+    Under overload every session gets fewer frames, none stalls and the
+    server still answers clicks.
+    """
+
+    def __init__(self, share: float = FRAME_SHARE):
+        self.share = share
+        self._costs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def join(self, page) -> None:
+        self._costs.setdefault(page, 0.0)
+
+    def leave(self, page) -> None:
+        self._costs.pop(page, None)
+
+    def record(self, page, seconds: float) -> None:
+        if page in self._costs:
+            old = self._costs[page]
+            self._costs[page] = seconds if old == 0.0 else 0.8 * old + 0.2 * seconds
+
+    @property
+    def playing(self) -> int:
+        return len(self._costs)
+
+    def interval(self) -> float:
+        """Seconds each playing page waits between two ticks that do work."""
+        return sum(self._costs.values()) / self.share
+
+
+#: Seconds after an automatic resume in which Play/space does not pause again.
+RESUME_GRACE_S = 0.8
+
+#: One per server process (pages of every session share it).
+SHARE = FairShare()
 
 
 class TrainingPage(pn.viewable.Viewer):
@@ -26,19 +77,22 @@ class TrainingPage(pn.viewable.Viewer):
         self.theme = theme
         self.playing = False
         self._loop = None
+        self._next_work = 0.0
+        self._resumed_at = -1.0
         self.play = pn.widgets.Button(
             label="▶ Play", button_type="primary", width=100, description=self.PLAY_HELP
         )
         self.step_button = pn.widgets.Button(label="Step", width=70, description=self.STEP_HELP)
         self.reset_button = pn.widgets.Button(label="Reset", width=70, description=self.RESET_HELP)
         self.message = pn.pane.Alert("", alert_type="danger", visible=False)
-        self.play.on_click(lambda e: self.set_playing(not self.playing))
+        self.play.on_click(lambda e: self.toggle())
         self.step_button.on_click(lambda e: self._step())
         self.reset_button.on_click(lambda e: self._reset())
 
     # -------------------------------------------------------- what pages define
-    def train_tick(self) -> None:
-        """One tick of training and drawing while playing."""
+    def train_tick(self) -> bool | None:
+        """One tick of training and drawing while playing; False if it did
+        nothing (the browser is still drawing the last frame)."""
         raise NotImplementedError
 
     def step_epoch(self) -> None:
@@ -75,12 +129,29 @@ class TrainingPage(pn.viewable.Viewer):
             return
         self.playing = playing
         self.play.label = "❚❚ Pause" if playing else "▶ Play"
+        if playing:
+            SHARE.join(self)
+        else:
+            SHARE.leave(self)
         if playing and self._loop is None:
-            self._loop = pn.state.add_periodic_callback(self._tick, period=self.TICK_MS)
+            self._loop = _periodic(self._tick, self.TICK_MS)
         elif playing:
             self._loop.start()
         elif self._loop is not None:
             self._loop.stop()
+
+    def resume(self) -> None:
+        """Play again after an automatic pause (tab hidden, nobody there)."""
+        self._resumed_at = time.monotonic()
+        self.set_playing(True)
+
+    def toggle(self) -> None:
+        """Play or pause (the button, the space bar). The click or key press
+        that brings someone back to an automatically paused page has already
+        resumed it, so it does not pause it again straight away."""
+        if self.playing and time.monotonic() - self._resumed_at < RESUME_GRACE_S:
+            return
+        self.set_playing(not self.playing)
 
     def _tick(self) -> None:
         if not self.playing:
@@ -89,10 +160,16 @@ class TrainingPage(pn.viewable.Viewer):
             if self._loop is not None and self._loop.running:
                 self._loop.stop()
             return
+        now = time.monotonic()
+        if now < self._next_work:
+            return  # the server is shared: other sessions' turn
         if self.session.diverged:
             self._show_divergence()
-        else:
-            self.train_tick()
+            return
+        t0 = time.perf_counter()
+        if self.train_tick() is not False:
+            SHARE.record(self, time.perf_counter() - t0)
+            self._next_work = now + SHARE.interval()
 
     def _step(self) -> None:
         self.set_playing(False)
@@ -111,6 +188,22 @@ class TrainingPage(pn.viewable.Viewer):
         self.message.object = self.session.message
         self.message.visible = True
         self.redraw()
+
+
+def _periodic(callback, period_ms: int) -> PeriodicCallback:
+    """``pn.state.add_periodic_callback`` without Panel's busy indicator.
+
+    Panel marks every run of a periodic callback as "busy" in one list shared
+    by all sessions, which costs more than a tick that has nothing to do once
+    thirty sessions play (profiled under benchmarks/bench_load.py). The loop
+    is registered with the session as Panel's own is, so closing the tab stops it.
+    """
+    cb = PeriodicCallback(callback=callback, period=period_ms, background=True)
+    cb.start()
+    doc = pn.state.curdoc
+    if doc is not None:
+        pn.state._periodic.setdefault(doc, []).append(cb)
+    return cb
 
 
 def _layout_of(part):

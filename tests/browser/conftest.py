@@ -31,6 +31,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 180) -> None:
+    """Wait until ``url`` answers (a cold Numba cache compiles every kernel first)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited:\n{proc.stdout.read().decode()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    if proc is not None:
+        proc.kill()
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
 @pytest.fixture(scope="module")
 def server_url():
     """A real ``playground serve`` process for the tests of one module."""
@@ -42,18 +58,7 @@ def server_url():
         env=dict(os.environ),
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180  # a cold Numba cache compiles every kernel first
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited:\n{proc.stdout.read().decode()}")
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start within 180 s")
+    wait_for_http(url + "/", proc)
     yield url
     proc.terminate()
     try:

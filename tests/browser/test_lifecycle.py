@@ -28,13 +28,14 @@ def _running_loops() -> int:
     return sum(cb.running for cbs in pn.state._periodic.values() for cb in cbs)
 
 
-def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
+def _serve_here(app) -> tuple[object, int]:
+    """An in-process server (so the test can look at its sessions and loops)."""
     warm_up()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = pn.serve(
-        {"/": create_app},
+        {"/": app},
         port=port,
         address="127.0.0.1",
         show=False,
@@ -44,8 +45,52 @@ def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
         check_unused_sessions_milliseconds=200,
         unused_session_lifetime_milliseconds=200,
     )
+    time.sleep(1)
+    return server, port
+
+
+def _wait_until_closed(timeout: float = 20) -> None:
+    """Wait for the server to notice closed tabs (sessions and loops gone)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and (pn.state.session_info["live"] or _running_loops()):
+        time.sleep(0.2)
+
+
+def _epoch(page) -> str:
+    return page.locator("#epoch").inner_text()
+
+
+def test_unattended_page_pauses_and_resumes_on_return(browser: Browser):
+    server, port = _serve_here(lambda: create_app(idle_minutes=0.05))  # 3 s
     try:
-        time.sleep(1)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/?dataset=xor&hidden=4&autoplay=true")
+        page.locator("#epoch").wait_for(timeout=60_000)
+        note = page.get_by_text("nobody has used this page")
+        # Nobody touches it: it pauses within a few seconds and says so.
+        note.wait_for(timeout=15_000)
+        paused_at = _epoch(page)
+        assert paused_at != "000,000"  # it trained before pausing
+        time.sleep(1.5)
+        assert _epoch(page) == paused_at
+        assert _running_loops() == 0
+        # Someone moves the mouse: it carries on where it was.
+        page.mouse.move(300, 300)
+        page.mouse.move(320, 310)
+        note.wait_for(state="hidden", timeout=10_000)
+        deadline = time.time() + 10
+        while _epoch(page) == paused_at and time.time() < deadline:
+            time.sleep(0.1)
+        assert _epoch(page) > paused_at
+        page.close()
+        _wait_until_closed()
+    finally:
+        server.stop()
+
+
+def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
+    server, port = _serve_here(create_app)
+    try:
         url = f"http://127.0.0.1:{port}/?dataset=xor&hidden=4&autoplay=true"
         threads = rss = None
         for cycle in range(CYCLES):
@@ -59,9 +104,7 @@ def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
             if cycle == 0:
                 time.sleep(1.5)
                 threads, rss = threading.active_count(), _rss_mb()
-        deadline = time.time() + 20
-        while time.time() < deadline and (pn.state.session_info["live"] or _running_loops()):
-            time.sleep(0.2)
+        _wait_until_closed()
         assert pn.state.session_info["live"] == 0
         assert _running_loops() == 0
         assert threading.active_count() <= threads + 1
