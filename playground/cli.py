@@ -34,6 +34,7 @@ from playground.experiment import (
 )
 from playground.experiment.knobs import DEFAULT_EPOCHS, DEFAULT_EPOCHS_TOY
 from playground.experiment.params import ChoiceList, IntList
+from playground.ui.options import IDLE_MINUTES
 
 #: Help sections of the knob flags, derived from what a change of the knob does.
 _SECTIONS = {
@@ -255,15 +256,61 @@ def _add_serve(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="also accept pages loaded from this host (repeatable), e.g. a classroom "
         "machine's LAN name; by default only the served address is accepted",
     )
+    serve.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=IDLE_MINUTES,
+        metavar="MINUTES",
+        help="pause a page's training when nobody has used it this long; it carries on "
+        f"at the next mouse move or key press ({IDLE_MINUTES:g}; 0 never pauses)",
+    )
     return serve
 
 
 def _run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be from 1 to 65535, got {args.port}")
+    if not 0 <= args.idle_minutes <= 24 * 60:
+        parser.error(f"--idle-minutes must be from 0 to 1440, got {args.idle_minutes}")
     from playground.ui.server import serve  # Panel is only imported to serve
 
-    serve(args.port, args.address, args.show, args.allow_websocket_origin)
+    serve(args.port, args.address, args.show, args.allow_websocket_origin, args.idle_minutes)
+    return 0
+
+
+def _add_nginx(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    nginx = sub.add_parser(
+        "nginx",
+        help="print an nginx configuration for several serve processes",
+        description="Print an nginx configuration that spreads browsers over BACKENDS "
+        "`playground serve` processes on consecutive ports, each browser kept on one "
+        "process (session affinity by cookie). See the README's 'A class of 300'.",
+    )
+    nginx.add_argument("--backends", type=int, default=2, help="serve processes (2)")
+    nginx.add_argument(
+        "--first-port", type=int, default=5006, help="port of the first process (5006)"
+    )
+    nginx.add_argument("--listen", default="80", help="what nginx listens on (80)")
+    nginx.add_argument("--server-name", default="_", help="the host name students type (any)")
+    nginx.add_argument(
+        "--prefix", help="directory for nginx's pid, logs and temporary files (unprivileged)"
+    )
+    return nginx
+
+
+def _run_nginx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from playground.deploy import backend_addresses, nginx_config
+
+    try:
+        backends = backend_addresses(args.backends, args.first_port)
+        print(
+            nginx_config(
+                backends, listen=args.listen, server_name=args.server_name, prefix=args.prefix
+            ),
+            end="",
+        )
+    except ValueError as err:
+        parser.error(str(err))
     return 0
 
 
@@ -386,6 +433,7 @@ COMMANDS: dict[str, tuple[Callable, Callable]] = {
     "train": (_add_train, _run_train),
     "serve": (_add_serve, _run_serve),
     "export": (_add_export, _run_export),
+    "nginx": (_add_nginx, _run_nginx),
 }
 
 
