@@ -419,8 +419,8 @@ class Playground(TrainingPage):
 
     def _uploaded(self, event) -> None:
         """Use the points of an uploaded CSV file, or say what is wrong with it."""
-        if not event.new:
-            return
+        if event.new is None:
+            return  # cleared (an empty file is b"" and is reported as such)
         try:
             n = self.session.load_csv(event.new)
         except (CSVError, ValueError) as err:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import panel as pn
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from playground.engine import warm_up
 from playground.ui.app import create_app
@@ -111,3 +114,54 @@ def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
         assert _rss_mb() <= rss * 1.10 + 20  # within 10 % (+20 MB for allocator slack)
     finally:
         server.stop()
+
+
+#: Files the server opened for writing (path, event) while WRITES_WATCHED is set.
+WRITES: list[tuple[str, str]] = []
+WRITES_WATCHED = threading.Event()
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+_CHANGE_EVENTS = {"os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.truncate", "os.symlink"}
+
+
+def _audit(event: str, args: tuple) -> None:
+    if not WRITES_WATCHED.is_set():
+        return
+    if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
+        mode, flags = args[1], args[2] if len(args) > 2 else 0
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
+        if writing:
+            WRITES.append((os.fsdecode(args[0]), event))
+    elif event in _CHANGE_EVENTS and args:
+        WRITES.append((os.fsdecode(args[0]), event))
+
+
+def test_a_session_writes_nothing_outside_the_temporary_directory(browser: Browser, tmp_path):
+    """Upload, train, download: the server keeps it all in memory (uploads are
+    parsed from the websocket message, downloads made in memory)."""
+    server, port = _serve_here(create_app)  # kernels are compiled (cached) before
+    sys.addaudithook(_audit)  # (audit hooks cannot be removed: the Event switches it)
+    csv = tmp_path / "mine.csv"
+    csv.write_text(
+        "x1,x2,label\n" + "".join(f"{i},{-i},{1 if i > 0 else -1}\n" for i in (-3, -2, 2, 3))
+    )
+    WRITES.clear()
+    WRITES_WATCHED.set()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/?dataset=xor&hidden=4&autoplay=true")
+        page.locator("#epoch").wait_for(timeout=60_000)
+        page.locator("input[type=file]").first.set_input_files(str(csv))
+        expect(page.get_by_text("Loaded 4 points from mine.csv")).to_be_visible(timeout=20_000)
+        with page.expect_download() as download:
+            page.get_by_text("Download points (CSV)").click()
+        assert download.value.path().read_text().startswith("x1,x2,label")
+        page.close()
+        _wait_until_closed()
+    finally:
+        WRITES_WATCHED.clear()
+        server.stop()
+    temp = Path(tempfile.gettempdir()).resolve()
+    outside = [(p, e) for p, e in WRITES if temp not in Path(p).resolve().parents]
+    assert outside == [], f"the server wrote outside {temp}: {outside[:5]}"
