@@ -16,7 +16,7 @@ NUMBER = st.one_of(
 )
 ROW = st.lists(st.one_of(NUMBER, st.text(max_size=12)), min_size=0, max_size=5).map(",".join)
 CSV_TEXT = st.builds(
-    lambda header, rows, newline: (header + newline + newline.join(rows)),
+    lambda header, rows, newline: header + newline + newline.join(rows),
     st.sampled_from(["x1,x2,label", "x2,x1,label", "a,b,c", "x1,x2", "", "<b>x1</b>,x2,label"]),
     st.lists(ROW, max_size=30),
     st.sampled_from(["\n", "\r\n", "\r"]),

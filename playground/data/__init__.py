@@ -16,11 +16,20 @@ from playground.data.datasets import (
 )
 from playground.data.features import FEATURES, Feature, feature_matrix, grid_points
 from playground.data.mnist import ASSETS_DIR, Mnist, load_mnist, mnist_subset, read_mnist_npz
-from playground.data.userdata import MAX_BYTES, MAX_ROWS, CSVError, PointSet, parse_csv, to_csv
+from playground.data.userdata import (
+    MAX_BYTES,
+    MAX_ROWS,
+    CSVError,
+    PointSet,
+    check_size,
+    parse_csv,
+    to_csv,
+)
 
 __all__ = [
     "ASSETS_DIR",
     "CSVError",
+    "check_size",
     "DATASETS",
     "Dataset",
     "DatasetSpec",

@@ -125,6 +125,16 @@ class PointSet:
         return len(self._rows)
 
 
+def check_size(size: int) -> None:
+    """Refuse a file of ``size`` bytes if it is over MAX_BYTES (a browser checks
+    before sending it; the parser checks again)."""
+    if size > MAX_BYTES:
+        raise CSVError(
+            f"file is {size / 1e6:.1f} MB ({size:,} bytes); "
+            f"the limit is {MAX_BYTES // 1_000_000} MB"
+        )
+
+
 def _decode(data: str | bytes) -> str:
     """Check the size, then decode as UTF-8 (one BOM allowed)."""
     if isinstance(data, str):
@@ -135,11 +145,7 @@ def _decode(data: str | bytes) -> str:
         size = len(raw)
     else:
         raise TypeError(f"CSV data must be str or bytes, got {type(data).__name__}")
-    if size > MAX_BYTES:
-        raise CSVError(
-            f"file is {size / 1e6:.1f} MB ({size:,} bytes); "
-            f"the limit is {MAX_BYTES // 1_000_000} MB"
-        )
+    check_size(size)
     if raw is None:
         text = data.removeprefix("\ufeff")
     else:

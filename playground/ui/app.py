@@ -20,7 +20,7 @@ import numpy as np
 import panel as pn
 from bokeh.models import CustomJS, Spinner
 
-from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError
+from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError, check_size
 from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect
 from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
@@ -429,6 +429,13 @@ class Playground(TrainingPage):
         self.chart.reset()
         self._notify(f"Loaded {n} points from {self.upload.filename or 'the file'}.", "success")
         self._render(points=True)
+
+    def refuse_upload(self, filename: str, size: int) -> None:
+        """The browser kept a file over the size cap from being sent: say why."""
+        try:
+            check_size(size)
+        except CSVError as err:
+            self._notify(f"{filename or 'The file'}: {err}")
 
     def _notify(self, text: str, kind: str = "warning") -> None:
         self.notice.alert_type = kind

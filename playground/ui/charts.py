@@ -179,8 +179,17 @@ class LossChart(pn.viewable.Viewer):
         losses = losses[np.isfinite(losses)]
         if losses.size:
             self._lo, self._hi = min(self._lo, losses.min()), max(self._hi, losses.max())
-            pad = 0.05 * (self._hi - self._lo) or 0.05 * abs(self._hi) or 0.05
-            self.loss_fig.y_range.update(start=self._lo - pad, end=self._hi + pad)
+            lo, hi = self._lo, self._hi
+            # A nearly flat start spans at least a tenth of its size (not 0.001
+            # steps of clutter); losses are not negative, so neither is the axis.
+            least = 0.1 * max(abs(lo), abs(hi)) or 0.1
+            if hi - lo < least:
+                mid = (lo + hi) / 2
+                lo, hi = mid - least / 2, mid + least / 2
+                if self._lo >= 0 > lo:
+                    lo, hi = 0.0, hi - lo
+            pad = 0.05 * (hi - lo)
+            self.loss_fig.y_range.update(start=lo - pad, end=hi + pad)
         first, last = float(self.source.data["epoch"][0]), float(rows["epoch"][-1])
         end = last if last > first else first + 1
         for fig in (self.loss_fig, self.acc_fig):

@@ -15,6 +15,7 @@ import panel as pn
 import param
 from panel.reactive import ReactiveHTML
 
+from playground.data import MAX_BYTES
 from playground.experiment import KNOBS, MNIST, Config
 from playground.experiment.lessons import LESSONS
 from playground.ui.app import Playground
@@ -53,6 +54,11 @@ class PageEvents(ReactiveHTML):
     hidden = param.Boolean(default=False)
     idle = param.Boolean(default=False)
     idle_after = param.Number(default=0.0, bounds=(0, None))
+    #: Files over ``max_upload`` bytes are not sent (a websocket message over
+    #: Bokeh's 20 MB limit would end the session); ``refused`` says which:
+    #: ``"N|BYTES|NAME"``, N counting the refusals.
+    max_upload = param.Integer(default=MAX_BYTES, bounds=(1, None))
+    refused = param.String(default="")
 
     _template = "<div id='page-events' style='display:none'></div>"
     _scripts = {
@@ -83,6 +89,20 @@ class PageEvents(ReactiveHTML):
           data.hidden = document.visibilityState === 'hidden';
           if (!data.hidden) active();
         });
+        let refusals = 0;
+        document.addEventListener('input', (e) => {
+          const el = e.composedPath()[0];
+          if (!el || el.type !== 'file' || !el.files) return;
+          const big = Array.from(el.files).find((f) => f.size > data.max_upload);
+          if (!big) return;
+          // The widget reads the file on 'change': stop it there, before it is sent.
+          const stop = (ev) => ev.stopImmediatePropagation();
+          el.addEventListener('change', stop, {capture: true, once: true});
+          setTimeout(() => el.removeEventListener('change', stop, {capture: true}), 0);
+          el.value = '';
+          refusals += 1;
+          data.refused = refusals + '|' + big.size + '|' + big.name;
+        }, {capture: true});
         setInterval(() => {
           if (data.idle_after > 0 && !data.idle && Date.now() - last > data.idle_after * 1000) {
             data.idle = true;
@@ -168,6 +188,7 @@ class Shell(pn.viewable.Viewer):
         self.shortcuts.param.watch(self._key, "press")
         self.shortcuts.param.watch(lambda e: self._pause_while("hidden", e.new), "hidden")
         self.shortcuts.param.watch(lambda e: self._pause_while("idle", e.new), "idle")
+        self.shortcuts.param.watch(self._refused, "refused")
         self._idle_minutes = idle_minutes
         self._paused_for: set[str] = set()
         self.paused_note = pn.pane.Alert("", alert_type="info", visible=False, margin=(5, 10))
@@ -304,6 +325,12 @@ class Shell(pn.viewable.Viewer):
             page._reset()
         elif key == "?":
             self.help.visible = not self.help.visible
+
+    def _refused(self, event) -> None:
+        _, size, name = (event.new.split("|", 2) + ["", ""])[:3]
+        page = self.page()
+        if size.isdigit() and hasattr(page, "refuse_upload"):
+            page.refuse_upload(name, int(size))
 
     def _pause_while(self, reason: str, on: bool) -> None:
         """A hidden tab (laptop asleep, another tab in front) or a page nobody has

@@ -56,3 +56,27 @@ def test_a_bad_csv_is_reported_and_the_data_kept(
     expect(page.get_by_text(message, exact=False).first).to_be_visible(timeout=20_000)
     assert page.locator("#n-train").inner_text() == before
     assert errors == []
+
+
+@pytest.mark.parametrize("megabytes", [1.5, 25])  # 25: over Bokeh's 20 MB message limit
+def test_a_file_over_the_cap_is_refused_by_the_browser_and_the_page_lives_on(
+    page: Page, server_url, tmp_path, megabytes
+):
+    big = tmp_path / "huge.csv"
+    big.write_bytes(b"x1,x2,label\n" + b"1,1,1\n" * int(megabytes * 1e6 / 6))
+    errors: list[str] = []
+    open_page(page, server_url + "/?dataset=xor", errors)
+    before = page.locator("#n-train").inner_text()
+    upload(page, big)
+    expect(page.get_by_text("huge.csv: file is")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("the limit is 1 MB")).to_be_visible()
+    assert page.locator("#n-train").inner_text() == before
+    # The session is alive (a message over the limit would have closed it): it trains,
+    # and a good file chosen next is read as usual.
+    good = tmp_path / "small.csv"
+    good.write_text("x1,x2,label\n1,1,1\n-1,-1,-1\n2,2,1\n-2,-2,-1\n")
+    upload(page, good)
+    expect(page.get_by_text("Loaded 4 points from small.csv")).to_be_visible(timeout=20_000)
+    page.keyboard.press(" ")
+    expect(page.locator("#epoch")).not_to_have_text("000,000", timeout=20_000)
+    assert errors == []

@@ -1,0 +1,33 @@
+"""The loss chart's axes: set by the server, spanning every value, readable when flat."""
+
+from __future__ import annotations
+
+from playground.experiment import Session
+from playground.ui.charts import LossChart
+from playground.ui.theme import LIGHT
+
+
+def _losses(session: Session) -> list[float]:
+    h = session.history
+    return [v for k in ("train_loss", "test_loss") for v in h.column(k) if v is not None]
+
+
+def test_axes_span_every_loss_and_a_flat_start_is_not_magnified():
+    s = Session(dataset="xor", n_samples=100, hidden=[2], seed=1)
+    chart = LossChart(LIGHT)
+    chart.update(s.history, force=True)
+    y = chart.loss_fig.y_range
+    losses = _losses(s)
+    assert y.start <= min(losses) and max(losses) <= y.end
+    assert y.end - y.start >= 0.1 * max(losses)  # not 0.001-steps of clutter
+    assert y.start >= -0.05 * max(losses)  # a loss axis hardly goes below zero
+    s.step(30)
+    chart.update(s.history, force=True)
+    losses = _losses(s)
+    assert y.start <= min(losses) and max(losses) <= y.end
+    x = chart.loss_fig.x_range
+    assert (x.start, x.end) == (0, 30)
+    s.reset()
+    chart.reset()
+    chart.update(s.history, force=True)
+    assert (x.start, x.end) == (0, 1)
