@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, expect
 
 from playground.engine import warm_up
 from playground.ui.app import create_app
+from tests.browser.conftest import wait_for_http
 
 pytestmark = pytest.mark.browser
 #: Open/close cycles (the project's target is 200: PLAYGROUND_CYCLES=200 for the full run).
@@ -165,3 +167,26 @@ def test_a_session_writes_nothing_outside_the_temporary_directory(browser: Brows
     temp = Path(tempfile.gettempdir()).resolve()
     outside = [(p, e) for p, e in WRITES if temp not in Path(p).resolve().parents]
     assert outside == [], f"the server wrote outside {temp}: {outside[:5]}"
+
+
+def test_a_page_that_loses_its_server_says_so(browser: Browser):
+    """A restarted server or a dropped network: the page says how to carry on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "playground", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", proc)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/?dataset=xor&autoplay=true")
+        page.locator("#epoch").wait_for(timeout=60_000)
+        note = page.get_by_text("Lost the connection to the playground server").first
+        expect(note).to_be_hidden()
+        proc.terminate()
+        proc.wait(timeout=10)
+        expect(note).to_be_visible(timeout=15_000)
+        page.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
