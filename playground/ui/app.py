@@ -47,11 +47,6 @@ TICK_BUDGET_S = 0.1
 PARTIAL_FRAME_S = 0.5
 #: Send a frame anyway if the browser has confirmed none for this long.
 ACK_TIMEOUT_S = 1.0
-#: Shown when the page loses the server (restarted, network gone, laptop slept).
-DISCONNECTED = (
-    "Lost the connection to the playground server: reload the page to carry on "
-    "(the link keeps your settings)."
-)
 TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
 DATA_KNOBS = ("train_ratio", "noise", "batch_size", "n_classes")
 #: Knobs in the "More knobs" card under the network (the lessons use them too).
@@ -528,8 +523,6 @@ def create_app(idle_minutes: float | None = None) -> pn.viewable.Viewable:
         options.mode = "mnist"
     elif options.mode == "mnist":
         config.dataset = MNIST
-    pn.config.notifications = True
-    pn.config.disconnect_notification = DISCONNECTED
     idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
     return Shell(options, config, warnings, idle_minutes=idle)
 

@@ -39,11 +39,19 @@ HELP = (
 PRESENTER_CSS = ":host { font-size: 125%; }"
 
 
+#: Shown when the page loses the server (restarted, network gone, laptop slept).
+DISCONNECTED = (
+    "Lost the connection to the playground server: reload the page to carry on "
+    "(the link keeps your settings)."
+)
+
+
 class PageEvents(ReactiveHTML):
     """Reports what the browser knows and the server does not: key presses,
     whether the tab is hidden, and whether anybody has used the page lately
     (``idle`` turns on after ``idle_after`` seconds without a pointer, key,
-    wheel or touch event, and off at the next one; 0 never).
+    wheel or touch event, and off at the next one; 0 never); and tells the
+    reader when the page has lost its server.
 
     ``press`` holds the last presses as ``"N:KEY|N:KEY|..."`` (N counts them):
     two quick presses may reach the server as one update, and the log keeps
@@ -59,6 +67,9 @@ class PageEvents(ReactiveHTML):
     #: ``"N|BYTES|NAME"``, N counting the refusals.
     max_upload = param.Integer(default=MAX_BYTES, bounds=(1, None))
     refused = param.String(default="")
+    #: Shown across the top of the page when it loses the server (restarted,
+    #: network gone, laptop slept): the session is gone, so only a reload helps.
+    lost_message = param.String(default=DISCONNECTED)
 
     _template = "<div id='page-events' style='display:none'></div>"
     _scripts = {
@@ -103,6 +114,17 @@ class PageEvents(ReactiveHTML):
           refusals += 1;
           data.refused = refusals + '|' + big.size + '|' + big.name;
         }, {capture: true});
+        data.document.on_event('connection_lost', () => {
+          if (document.getElementById('connection-lost')) return;
+          const note = document.createElement('div');
+          note.id = 'connection-lost';
+          note.setAttribute('role', 'alert');
+          note.textContent = data.lost_message;
+          note.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:10000;'
+            + 'padding:12px 20px;background:#b3261e;color:#fff;font:600 18px sans-serif;'
+            + 'text-align:center;box-shadow:0 2px 8px rgba(0,0,0,.3)';
+          document.body.appendChild(note);
+        });
         setInterval(() => {
           if (data.idle_after > 0 && !data.idle && Date.now() - last > data.idle_after * 1000) {
             data.idle = true;
