@@ -5,11 +5,31 @@ from __future__ import annotations
 import logging
 
 import panel as pn
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError
 
 from playground.engine import warm_up
 from playground.ui.app import create_app
 
 log = logging.getLogger(__name__)
+
+
+class ClosedTabs(logging.Filter):
+    """Drops the traceback asyncio logs when a frame was on its way to a tab
+    that has just closed: an everyday event, not an error. (Its traceback
+    holds the closed session, so a handler that keeps records, such as a
+    test's log capture, would keep every closed session alive.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, WebSocketClosedError | StreamClosedError)
+
+
+def quiet_closed_tabs() -> None:
+    """Install :class:`ClosedTabs` on asyncio's logger (once)."""
+    logger = logging.getLogger("asyncio")
+    if not any(isinstance(f, ClosedTabs) for f in logger.filters):
+        logger.addFilter(ClosedTabs())
 
 
 def serve(
@@ -30,6 +50,7 @@ def serve(
     """
     log.info("warming up the engine ...")
     warm_up()
+    quiet_closed_tabs()
     origins = list(allow_websocket_origin or [])
     hosts = (
         {address, "localhost", "127.0.0.1"} if address in ("127.0.0.1", "localhost") else {address}

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, expect
 
 from playground.engine import warm_up
 from playground.ui.app import create_app
+from playground.ui.server import quiet_closed_tabs
 from tests.browser.conftest import wait_for_http
 
 pytestmark = pytest.mark.browser
@@ -34,8 +35,10 @@ def _running_loops() -> int:
 
 
 def _serve_here(app) -> tuple[object, int]:
-    """An in-process server (so the test can look at its sessions and loops)."""
+    """An in-process server (so the test can look at its sessions and loops),
+    set up as ``playground serve`` sets its own up."""
     warm_up()
+    quiet_closed_tabs()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -120,6 +123,7 @@ def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
             time.sleep(0.2)
         assert left == []  # no page's models outlive it in Panel's registry
         assert threading.active_count() <= threads + 1
+        print(f"RSS after the first tab {rss:.1f} MB, after {CYCLES}: {_rss_mb():.1f} MB")
         assert _rss_mb() <= rss * 1.10 + 20  # within 10 % (+20 MB for allocator slack)
     finally:
         server.stop()
