@@ -20,8 +20,11 @@ def test_a_copied_link_reproduces_the_configuration(page: Page, server_url, cont
     click(page, "Reset")
     time.sleep(1)
     first_loss = test_loss(page)
+    # The address bar follows the knobs (the server sends it; under load, a moment later).
+    wait_until(lambda: "hidden=4,2,2" in page.evaluate("location.href"))
     click(page, "Copy link")
     link = wait_until(lambda: page.evaluate("navigator.clipboard.readText()"))
+    assert link == page.evaluate("location.href")
     assert "activation=relu" in link and "seed=7" in link and "hidden=4,2,2" in link
     other = page.context.new_page()
     open_page(other, link)
