@@ -35,7 +35,8 @@ def test_a_copied_link_reproduces_the_configuration(page: Page, server_url, cont
 def test_keyboard_shortcuts_step_play_and_reset(page: Page, server_url):
     open_page(page, server_url + "/")
     page.keyboard.press("ArrowRight")
-    expect(page.locator("#epoch")).to_have_text("000,001")
+    # (a loaded CI machine once took over Playwright's default 5 s here)
+    expect(page.locator("#epoch")).to_have_text("000,001", timeout=20_000)
     page.keyboard.press(" ")
     wait_until(lambda: epoch(page) > 5)
     page.keyboard.press(" ")
