@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 
+from bench_load import cpu_seconds, servers
 from playwright.sync_api import sync_playwright
 
 from playground.ui.browser import CHROMIUM, CHROMIUM_ARGS
@@ -58,18 +54,6 @@ async (seconds) => {
 """
 
 
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=20.0, help="how long to watch")
@@ -77,37 +61,20 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="end with one JSON line")
     args = ap.parse_args()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "playground", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/?{args.query}"
-    try:
-        for _ in range(360):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(url)
-            page.locator("#epoch").wait_for(timeout=60_000)
-            page.wait_for_function(
-                "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
-            )
-            page.get_by_role("button", name="▶ Play").click()
-            time.sleep(2)  # let the loop settle
-            cpu0 = cpu_seconds(server.pid)
-            changes = page.evaluate(SAMPLER, args.seconds)
-            cpu1 = cpu_seconds(server.pid)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with servers(1) as (base, pids), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/?{args.query}")
+        page.locator("#epoch").wait_for(timeout=60_000)
+        page.wait_for_function(
+            "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
+        )
+        page.get_by_role("button", name="▶ Play").click()
+        time.sleep(2)  # let the loop settle
+        cpu0 = cpu_seconds(pids[0])
+        changes = page.evaluate(SAMPLER, args.seconds)
+        cpu1 = cpu_seconds(pids[0])
+        browser.close()
 
     times = [t for t, _ in changes[1:]]
     epochs = [int(text.replace(",", "")) for _, text in changes[1:] if text]

@@ -61,15 +61,14 @@ def memory_trend(rss: list[float], settle: int) -> dict:
 VISIT_S = 20.0
 
 
-async def visit(url: str, query: str, seconds: float) -> int:
-    """A student who stays ``seconds`` then closes the tab; returns frames seen."""
+async def visit(url: str, query: str, seconds: float) -> None:
+    """A student who stays ``seconds`` then closes the tab."""
     c = Client(url, query)
     await c.open()
     try:
         await c.run(time.monotonic() + seconds)
     finally:
         c.close()
-    return len(c.frames)
 
 
 async def soak(url: str, pid: int, minutes: float, sessions: int, query: str, settle: int):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, expect
 from playground.engine import warm_up
 from playground.ui.app import create_app
 from playground.ui.server import quiet_closed_tabs
-from tests.browser.conftest import wait_for_http
+from tests.browser.conftest import _free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
 #: Open/close cycles (the project's target is 200: PLAYGROUND_CYCLES=200 for the full run).
@@ -39,9 +38,7 @@ def _serve_here(app) -> tuple[object, int]:
     set up as ``playground serve`` sets its own up."""
     warm_up()
     quiet_closed_tabs()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     server = pn.serve(
         {"/": app},
         port=port,
@@ -182,9 +179,7 @@ def test_a_session_writes_nothing_outside_the_temporary_directory(browser: Brows
 
 def test_a_page_that_loses_its_server_says_so(browser: Browser):
     """A restarted server or a dropped network: the page says how to carry on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     cmd = [sys.executable, "-m", "playground", "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
