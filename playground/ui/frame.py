@@ -1,0 +1,121 @@
+"""One live frame as one binary message: a tiny fixed header and NumPy sections.
+
+Everything the 2-D page changes on every frame (the output heatmap, every
+neuron's map, the edge weights and biases, the readouts, the new loss rows, and
+the points when they change) goes to the browser as one ``bytes`` payload that
+the page's stage module (``stage.js``) reads with typed-array views, no JSON
+of arrays and no base64:
+
+``header``  16 bytes: magic ``PGF1``, frame number (uint32), epoch (uint32),
+            scene number (uint16), number of sections (uint16)
+``table``   12 bytes a section: id (uint8), dtype code (uint8), 0 (uint16),
+            byte offset (uint32), element count (uint32)
+``data``    each section's array, starting on an 8-byte boundary
+
+All little-endian. Maps are quantized to uint8 here (0 is -1, 255 is +1) and
+coloured in the browser through the theme's lookup tables; weights travel as
+float32, readouts and loss rows as float64 (a diverged loss of 1e300 must not
+turn into infinity on the way). :func:`unpack` is the reference decoder: the
+tests use it to pin the format, and the browser module mirrors it, rejecting a
+malformed or truncated frame the same way.
+
+This module is NumPy only, so tests and benchmarks read frames without Panel.
+"""
+
+from __future__ import annotations
+
+import struct
+from enum import IntEnum
+
+import numpy as np
+
+MAGIC = b"PGF1"
+HEADER = struct.Struct("<4sIIHH")
+ENTRY = struct.Struct("<BBHII")
+ALIGN = 8
+#: More sections than this is not a frame of ours (the decoder's first check).
+MAX_SECTIONS = 16
+
+
+class Section(IntEnum):
+    """What each section holds (the browser module has the same numbers)."""
+
+    HEAT = 1  # uint8: the output grid (two planes for several classes: class, strength)
+    MAPS = 2  # uint8: every drawn neuron's map, layer by layer
+    WEIGHTS = 3  # float32: every drawn edge's weight, in the scene's edge order
+    BIASES = 4  # float32: every drawn neuron's bias
+    POINTS = 5  # float32: (n, 4) rows x, y, label, is_train (only when they change)
+    HISTORY = 6  # float64: (m, 5) new rows epoch, train/test loss, train/test accuracy
+    READOUT = 7  # float64: test loss, train loss, test acc, train acc, first history row
+    TILES = 8  # uint8: the input features' maps (only with a new scene)
+
+
+#: dtype code on the wire -> NumPy dtype (the module's typed arrays, likewise).
+DTYPES = {1: np.dtype("<u1"), 2: np.dtype("<f4"), 3: np.dtype("<f8")}
+_CODES = {dt: code for code, dt in DTYPES.items()}
+#: The dtype each section is sent as.
+SECTION_DTYPES = {
+    Section.HEAT: DTYPES[1],
+    Section.MAPS: DTYPES[1],
+    Section.WEIGHTS: DTYPES[2],
+    Section.BIASES: DTYPES[2],
+    Section.POINTS: DTYPES[2],
+    Section.HISTORY: DTYPES[3],
+    Section.READOUT: DTYPES[3],
+    Section.TILES: DTYPES[1],
+}
+
+
+class FrameError(ValueError):
+    """Bytes that are not a well-formed frame."""
+
+
+def quantize(values: np.ndarray, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
+    """``values`` in ``[lo, hi]`` as uint8 0..255 (clipped; NaN becomes the middle)."""
+    scaled = (np.asarray(values, dtype=np.float32) - lo) * (255.0 / (hi - lo))
+    scaled = np.nan_to_num(scaled, nan=127.5, posinf=255.0, neginf=0.0)
+    return np.clip(scaled + 0.5, 0, 255).astype(np.uint8)
+
+
+def pack(frame: int, epoch: int, scene: int, sections: dict[Section, np.ndarray]) -> bytes:
+    """One frame's bytes: the header, the table, then each section's array."""
+    table, chunks = [], []
+    offset = _aligned(HEADER.size + ENTRY.size * len(sections))
+    for sid, array in sections.items():
+        dtype = SECTION_DTYPES[Section(sid)]
+        data = np.ascontiguousarray(array, dtype=dtype).tobytes()
+        table.append(ENTRY.pack(int(sid), _CODES[dtype], 0, offset, len(data) // dtype.itemsize))
+        padded = _aligned(len(data))
+        chunks.append(data + bytes(padded - len(data)))
+        offset += padded
+    head = HEADER.pack(MAGIC, frame & 0xFFFFFFFF, epoch & 0xFFFFFFFF, scene & 0xFFFF, len(table))
+    start = head + b"".join(table)
+    return start + bytes(_aligned(len(start)) - len(start)) + b"".join(chunks)
+
+
+def unpack(buffer: bytes | memoryview) -> tuple[dict, dict[Section, np.ndarray]]:
+    """The header fields and the sections of a frame; :class:`FrameError` if malformed."""
+    buf = memoryview(buffer).cast("B")
+    if len(buf) < HEADER.size:
+        raise FrameError(f"{len(buf)} bytes is shorter than a frame header")
+    magic, frame, epoch, scene, n = HEADER.unpack_from(buf)
+    if magic != MAGIC:
+        raise FrameError("not a playground frame (bad magic)")
+    if n > MAX_SECTIONS or HEADER.size + ENTRY.size * n > len(buf):
+        raise FrameError(f"a table of {n} sections does not fit in {len(buf)} bytes")
+    sections: dict[Section, np.ndarray] = {}
+    for i in range(n):
+        sid, code, _, offset, count = ENTRY.unpack_from(buf, HEADER.size + ENTRY.size * i)
+        if sid not in Section._value2member_map_ or code not in DTYPES:
+            raise FrameError(f"unknown section {sid} or dtype {code}")
+        dtype = DTYPES[code]
+        if dtype != SECTION_DTYPES[Section(sid)]:
+            raise FrameError(f"section {Section(sid).name} cannot be {dtype}")
+        if offset % ALIGN or offset + count * dtype.itemsize > len(buf):
+            raise FrameError(f"section {Section(sid).name} runs past the end of the frame")
+        sections[Section(sid)] = np.frombuffer(buf, dtype=dtype, count=count, offset=offset)
+    return {"frame": frame, "epoch": epoch, "scene": scene}, sections
+
+
+def _aligned(n: int) -> int:
+    return (n + ALIGN - 1) // ALIGN * ALIGN
