@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import time
 
+from page_driver import Browser, play
+
 from playground.ui.app import Playground
 from playground.ui.transport import SHARE, FairShare
 
@@ -35,15 +37,15 @@ def test_the_interval_is_every_playing_pages_cost_over_the_share():
 
 def test_every_playing_page_trains_and_a_paused_one_leaves_the_share():
     pages = [Playground(dataset="xor", n_samples=100, hidden=[3], seed=i) for i in range(6)]
+    browsers = [Browser(page) for page in pages]
     for page in pages:
-        page.playing = True  # what set_playing does, without a server's loop
-        SHARE.join(page)
+        play(page)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and min(p.session.epoch for p in pages) < 3:
-            for page in pages:
-                page._painted.value = page._frame_no.value  # the browsers keep up
-                page._tick()
+            for page, browser in zip(pages, browsers):
+                if not browser.ack():  # the browsers keep up
+                    page._pump()  # a turn the io loop would have scheduled
         assert min(p.session.epoch for p in pages) >= 3  # nobody starved
         assert SHARE.playing >= len(pages)
     finally:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from page_driver import Browser
 
 from playground.experiment import KNOBS, Config
 from playground.ui.app import DATA_KNOBS, MORE_KNOBS, TOP_KNOBS, Playground, _escaped
@@ -56,8 +57,11 @@ def test_any_query_builds_a_page_that_draws_a_frame(query):
         config.dataset = "circle"
     page = Playground(config, warnings=warnings + more)
     page.hide(options.hide)
+    browser = Browser(page)
     page.session.step(1)
     page.redraw()
+    header, sections = browser.last
+    assert header["epoch"] == page.session.epoch and header["scene"] == browser.scenes[-1]["id"]
 
 
 def test_user_text_in_warnings_is_shown_as_text_not_markup():

@@ -8,21 +8,22 @@ import panel as pn
 from bokeh.core.serialization import Serializer
 from bokeh.document import Document
 
-from playground.ui.app import create_app
+from playground.experiment import Config
+from playground.ui.mnist_page import MnistPage
+from playground.ui.theme import LIGHT
 from playground.ui.wire import FrameSerializer, install
 
 
 def _frame_events():
-    """The events of one real frame of the page (and the document they belong to)."""
+    """The events of one real frame of the MNIST page (and the document they belong to)."""
     doc = Document()
-    shell = create_app()
-    pn.panel(shell).server_doc(doc)
+    page = MnistPage(Config(dataset="mnist", mnist_train=600, mnist_test=300), LIGHT)
+    pn.panel(page).server_doc(doc)
     doc.models.flush_synced()  # as after the browser pulled the document
     events = []
     doc.callbacks.on_change(events.append)
-    page = shell.page()
-    page.session.step(3)
-    page._render()
+    page.session.step(1)
+    page.redraw()
     page.config.hidden = [3]  # a new architecture: new models appear in the patch
     return doc, events
 

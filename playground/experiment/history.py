@@ -56,11 +56,13 @@ class History:
         """The newest row, or None before the first one."""
         return self[-1] if len(self) else None
 
-    def column(self, name: str) -> np.ndarray:
-        """One column as a float array (None becomes NaN, so it plots as a gap)."""
+    def column(self, name: str, start: int = 0) -> np.ndarray:
+        """One column from row ``start`` on as a float array (None becomes NaN, so
+        it plots as a gap); a page asks for the new rows only, every frame."""
         if name not in self._columns:
             raise KeyError(f"no history column {name!r}; columns are {', '.join(COLUMNS)}")
-        return np.array([np.nan if v is None else v for v in self._columns[name]], dtype=np.float64)
+        values = self._columns[name][start:]
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
     def to_dict(self) -> dict[str, list]:
         """Copies of every column as lists (JSON-ready, Bokeh ColumnDataSource-ready)."""

@@ -59,6 +59,7 @@ class Session:
         if config is not None and overrides:
             self.config.param.update(**overrides)
         self._history = History()
+        self._edited: dict | None = None  # the readout after a hand edit of a weight
         self._diverged = False
         self._message = ""
         self._notes: tuple[str, ...] = ()
@@ -161,6 +162,7 @@ class Session:
         self._apply_live()
         self._arrays = None
         self._history.clear()
+        self._edited = None
         self._diverged, self._message = False, ""
         self._history.append(self._row(self._model.current_learning_rate))
 
@@ -273,6 +275,7 @@ class Session:
         if not all(row[k] is None or math.isfinite(row[k]) for k in ("train_loss", "test_loss")):
             return self._diverge("loss")
         self._history.append(row)
+        self._edited = None
         self._message = ""
         return True
 
@@ -289,6 +292,26 @@ class Session:
             f"infinite. Try {', or '.join(tips)}, and reset the network."
         )
         return False
+
+    # --------------------------------------------------------------- hand edits
+    def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
+        """Give one edge a value typed by hand; :attr:`current` then describes it."""
+        self._sync()
+        self._model.set_weight(layer, out_unit, in_unit, value)
+        self._edited = self._row(self._model.current_learning_rate)
+
+    def set_bias(self, layer: int, unit: int, value: float) -> None:
+        """Give one neuron's bias a value typed by hand."""
+        self._sync()
+        self._model.set_bias(layer, unit, value)
+        self._edited = self._row(self._model.current_learning_rate)
+
+    @property
+    def current(self) -> dict | None:
+        """Losses and accuracies of the weights as they are now: the newest history
+        row, or, after a hand edit, the edited weights evaluated afresh (the
+        history itself keeps one row per trained epoch)."""
+        return self._edited if self._edited is not None else self._history.last
 
     # ------------------------------------------------------------------ metrics
     def class_names(self) -> list[str]:

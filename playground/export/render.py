@@ -22,7 +22,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from playground.data.features import EXTENT
 from playground.experiment import Session
-from playground.ui.theme import HEAT_ALPHA, LIGHT, TEST_COLOR, TRAIN_COLOR, class_colors
+from playground.ui.theme import (
+    HEAT_ALPHA,
+    LIGHT,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    class_colors,
+    class_mix,
+    class_strength,
+)
 
 #: Drawn this many times larger, then scaled down: anti-aliasing for free.
 SUPERSAMPLE = 2
@@ -61,12 +69,8 @@ def _upscale(grid: np.ndarray, px: int) -> np.ndarray:
 def heatmap(out: np.ndarray, kind: str, output: str, n_classes: int, px: int) -> Image.Image:
     """The boundary image, ``px`` square, from ``predict_grid``'s ``(k, res, res)``."""
     if kind == "multiclass":
-        from playground.ui.output import multiclass_image  # imports Panel: only when needed
-
         probs = np.stack([_upscale(p, px) for p in out]).clip(0.0, 1.0)
-        colors = class_colors(kind, n_classes)
-        rgba = multiclass_image(probs, colors, LIGHT.background, False)
-        rgb = rgba.view(np.uint8).reshape(px, px, 4)[::-1, :, :3].astype(np.float32)
+        rgb = class_mix(*class_strength(probs), LIGHT, n_classes)
     else:
         grid = out[0] * 2 - 1 if output == "sigmoid" else out[0]  # P(+1) on the -1..1 scale
         grid = np.nan_to_num(grid, nan=0.0).clip(-1.0, 1.0)  # the colour scale ends at ±1
@@ -234,11 +238,8 @@ class FrameRenderer:
         points = [] if self.kind == "regression" else list(class_colors(self.kind, self.n_classes))
         if self.kind == "multiclass":
             per_class = max(2, heat_steps // self.n_classes)
-            strength = np.linspace(0.0, 0.85, per_class)[:, None]  # as multiclass_image
-            white = np.array(_rgb(t.background), dtype=np.float32)
-            ramp = np.concatenate(
-                [white * (1 - strength) + np.array(_rgb(c)) * strength for c in points]
-            )
+            classes, steps = np.divmod(np.arange(self.n_classes * per_class), per_class)
+            ramp = class_mix(classes, steps / (per_class - 1), t, self.n_classes)
         else:
             ramp = _palette()[np.linspace(0, 255, heat_steps).round().astype(np.intp)]
         ramp = HEAT_ALPHA * ramp + (1 - HEAT_ALPHA) * 255

@@ -14,39 +14,40 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import time
+from functools import partial
 
 import numpy as np
 import panel as pn
-from bokeh.models import CustomJS, Spinner
+from tornado.ioloop import IOLoop
 
 from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError, check_size
 from playground.experiment import EFFECTS, KNOBS, MNIST, Config, Effect
-from playground.ui.charts import LossChart
 from playground.ui.controls import DatasetPicker, knob
-from playground.ui.live import EPOCH_STYLE, LiveHTML
-from playground.ui.network import COLUMN, PX, NetworkDiagram, WeightEditor
-from playground.ui.output import ERASE_RADIUS, ERASER, OutputView
-from playground.ui.theme import THEMES, Theme
+from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
+from playground.ui.stage import Stage
+from playground.ui.theme import THEMES, Theme, with_tip
 from playground.ui.transport import TrainingPage
-from playground.ui.wire import install as install_wire
 
-#: Milliseconds between training ticks while playing (up to 50 a second; the
-#: browser is sent a frame per tick while it keeps up, see FRAMES_IN_FLIGHT).
-FRAME_MS = 20
-#: Resolution of the output heatmap; neuron thumbnails take every 4th pixel.
-GRID = 100
-THUMB_STEP = 4
+#: Milliseconds between two looks of the watchdog while playing: frames are sent
+#: when the browser confirms the last one, not on a timer; the watchdog only
+#: carries on when confirmations stopped coming (a frame lost with a reload).
+WATCHDOG_MS = 250
 EPOCHS_PER_FRAME = (1, 2, 5, 10, 25, 100)
-#: Frames sent but not yet confirmed drawn by the browser, at most.
-FRAMES_IN_FLIGHT = 3
-#: The most training one tick does before other sessions get their turn: a big
-#: network's epochs are trained in slices over several ticks (nobody stalls).
+#: Frames sent but not yet confirmed painted by the browser, at most. Two keep
+#: one frame waiting in the browser while it paints the other, so a lone page
+#: reaches the browser's own rate (60 a second) without any backlog.
+FRAMES_IN_FLIGHT = 2
+#: The most training one frame does before other sessions get their turn: a big
+#: network's epochs are trained in slices over several turns (nobody stalls).
 TICK_BUDGET_S = 0.1
-#: A network whose epoch spans several ticks is still drawn this often (seconds).
+#: A network whose epoch spans several turns is still drawn this often (seconds).
 PARTIAL_FRAME_S = 0.5
 #: Send a frame anyway if the browser has confirmed none for this long.
 ACK_TIMEOUT_S = 1.0
+ERASER = "Eraser"
+ERASE_RADIUS = 0.6
 TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
 DATA_KNOBS = ("train_ratio", "noise", "batch_size", "n_classes")
 #: Knobs in the "More knobs" card under the network (the lessons use them too).
@@ -68,22 +69,28 @@ MORE_KNOBS = (
     "clip_norm",
 )
 
-install_wire()
-
 CSS = """
 .pg-heading { text-transform: uppercase; letter-spacing: 0.06em; font-size: 13px; }
 """
 
 
 def format_epoch(epoch: int) -> str:
-    """``Epoch 000,123`` as the TensorFlow Playground shows it."""
+    """``000,123`` as the TensorFlow Playground shows it (the stage draws it so too)."""
     return format(epoch, "07,d")
 
 
 class Playground(TrainingPage):
-    """One user's playground page."""
+    """One user's playground page.
 
-    TICK_MS = FRAME_MS
+    The frame loop is driven by the browser: each frame it confirms (``ack``)
+    lets the page train ``epochs per frame`` more and send the next, at most
+    FRAMES_IN_FLIGHT ahead. A lone page so runs at the browser's frame rate, a
+    slow browser gets fewer frames, and nothing is trained that is not shown.
+    The server's fair share (``self.share``) spaces the turns of many
+    playing pages; a slow watchdog carries on if confirmations stop.
+    """
+
+    TICK_MS = WATCHDOG_MS
     PLAY_HELP = "Start or pause training; the page redraws after every frame."
 
     def __init__(
@@ -92,31 +99,29 @@ class Playground(TrainingPage):
         *,
         theme: str | Theme = "light",
         warnings: list[str] | None = None,
+        live_socket: bool = False,
         **overrides,
     ):
         if not isinstance(theme, Theme):
             theme = THEMES.get(theme, THEMES["light"])
         super().__init__(config, theme, **overrides)
         t = self.theme
-
-        self.diagram = NetworkDiagram(t, self._toggle_feature)
-        self.editor = WeightEditor(self.diagram, self._set_weight)
-        self.output = OutputView(t, self._clicked)
-        self.chart = LossChart(t)
+        self.frames = FrameBuilder(t)
+        self.stage = Stage(self._from_browser, socket=live_socket)
         self.picker = DatasetPicker(self.config, t, self._pick_dataset)
-        self.diagram.link_preview(self.output.preview, self.output.preview_renderer)
+        doc = pn.state.curdoc
+        self._doc = doc if doc is not None and doc.session_context is not None else None
+        self._io = IOLoop.current() if self._doc is not None else None
 
         self.speed = pn.widgets.Select(
             label="Epochs per frame",
             options=list(EPOCHS_PER_FRAME),
             value=1,
-            width=120,
+            width=112,
+            margin=(5, 5),
             description="How many epochs to train between two redraws: more is faster, "
             "fewer is smoother to watch. A big network trains fewer per redraw, so "
             "the server stays quick for everybody.",
-        )
-        self.epoch = LiveHTML(
-            self._epoch_html(), css_classes=["pg-epoch"], margin=(12, 10), styles=EPOCH_STYLE
         )
         self.notice = pn.pane.Alert(
             _escaped(warnings or []), alert_type="warning", visible=bool(warnings)
@@ -142,63 +147,55 @@ class Playground(TrainingPage):
             sizing_mode="stretch_width",
             description="Save the current points (generated, clicked or loaded) as x1,x2,label.",
         )
-        self.add_layer = pn.widgets.Button(
-            label="+ layer", width=80, description="Add a hidden layer (up to 8)."
+        self.show_test = pn.widgets.Checkbox(label="Show test data", value=False)
+        self.discretize = pn.widgets.Checkbox(label="Discretize output", value=False)
+        self.brush = pn.widgets.RadioButtonGroup(
+            options=["Orange (−1)", "Blue (+1)", ERASER],
+            value="Blue (+1)",
+            button_type="light",
+            description="Clicking on the output adds a point of this class; the eraser "
+            "removes points near the click.",
         )
-        self.remove_layer = pn.widgets.Button(
-            label="− layer", width=80, description="Remove the last hidden layer."
-        )
-        self.layer_buttons = pn.Row()
+        self.brush_row = pn.Row(pn.pane.Markdown("**Click adds:**", margin=(8, 5)), self.brush)
 
-        # Flow control: the browser echoes each frame number back once it is
-        # drawing it, and the loop keeps at most FRAMES_IN_FLIGHT frames
-        # unconfirmed. A slow browser or network then gets fewer frames instead
-        # of an ever-growing backlog, and a click is never stuck behind seconds
-        # of queued frames; a few frames in flight hide the round trip.
-        # Two plain Bokeh models rather than Panel widgets: they change on every
-        # frame, and Panel's machinery would cost more than the frame itself.
-        # (The CSS classes name them for benchmarks/bench_load.py's light client.)
-        self._frame_no = Spinner(value=0, visible=False, css_classes=["pg-frame-no"])
-        self._painted = Spinner(value=0, visible=False, css_classes=["pg-painted"])
-        self._frame_no.js_on_change(
-            "value",
-            CustomJS(
-                args={"painted": self._painted},
-                code="requestAnimationFrame(() => { painted.value = cb_obj.value })",
-            ),
-        )
+        # Flow control (see the class doc): frames sent, frames the browser has
+        # confirmed, and whether it has said hello (its module is listening).
+        self._sent = 0
+        self._acked = 0
+        self._ready = False
         self._sent_at = 0.0
+        self._pump_due = False
         self._cost_key: tuple = ()
         self._per_batch: float | None = None  # seconds per training step, measured
-        self._frame_owed = False
         self.regenerate.on_click(lambda e: self._regenerate())
-        self.add_layer.on_click(lambda e: self._change_layers(+1))
-        self.remove_layer.on_click(lambda e: self._change_layers(-1))
-        self.output.show_test.param.watch(
-            lambda e: self.output.update_points(self.session), "value"
-        )
-        self.output.discretize.param.watch(lambda e: self._render(), "value")
+        self.show_test.param.watch(lambda e: self._options_changed(), "value")
+        self.discretize.param.watch(lambda e: self._options_changed(), "value")
         # After the session's own watcher (precedence 10) has noted the change.
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
 
         self._layout = self._build_layout()
-        self._rebuild_layer_buttons()
-        self._render(points=True)
+        self._sync_controls()
 
     # ------------------------------------------------------------------ layout
     def _build_layout(self):
         t = self.theme
         self._data_controls = {name: knob(self.config, name) for name in DATA_KNOBS}
         self._top_controls = {
-            name: knob(self.config, name, width=140, sizing_mode=None) for name in TOP_KNOBS
+            name: knob(self.config, name, width=122, margin=(5, 5), sizing_mode=None)
+            for name in TOP_KNOBS
         }
         top = pn.FlexBox(
-            pn.Row(self.play, self.step_button, self.reset_button, self.epoch, self.speed),
+            pn.Row(
+                self.play, self.step_button, self.reset_button, self.transport_help, margin=(0, 4)
+            ),
+            self.speed,
             *self._top_controls.values(),
             styles={"background": t.panel, "border-bottom": f"1px solid {t.grid}"},
             sizing_mode="stretch_width",
             align_items="flex-end",
         )
+        #: Where the shell puts a lesson's text: beside the picture, not above it.
+        self.sidebar = pn.Column(sizing_mode="stretch_width", margin=0)
         data_col = pn.Column(
             pn.pane.HTML("<b class='pg-heading'>Data</b>"),
             self.picker,
@@ -208,26 +205,28 @@ class Playground(TrainingPage):
             self.download,
             width=220,
         )
-        net_col = pn.Column(
-            pn.Row(
-                pn.pane.HTML("<b class='pg-heading'>Features → Hidden layers</b>"),
-                self.remove_layer,
-                self.add_layer,
+        self._options_row = pn.FlexBox(
+            with_tip(
+                self.show_test,
+                "Also draw the test points (dark outline) the network never trains on.",
             ),
-            self.layer_buttons,
-            pn.pane.Bokeh(self.diagram.figure),
-            self.editor,
-            self._more_card(),
+            with_tip(
+                self.discretize,
+                "Show only which class wins at each spot, not how sure the network is.",
+            ),
+            self.brush_row,
             sizing_mode="stretch_width",
-            min_width=420,
         )
-        out_col = pn.Column(
-            pn.pane.HTML("<b class='pg-heading'>Output</b>"),
-            self.chart,
-            self.output,
-            width=t.px(360),
+        stage_col = pn.Column(
+            self.stage,
+            self._options_row,
+            self._more_card(),
+            # takes what the data column leaves (and the whole width on a phone)
+            styles={"flex": "1 1 340px", "min-width": "0"},
         )
-        #: What ``hide=`` may name: every knob on the page and these parts.
+        left = pn.Column(self.sidebar, data_col, width=230, margin=0)
+        #: What ``hide=`` may name: every knob on the page and these parts (the
+        #: stage's own parts, STAGE_HIDEABLE, are hidden inside the stage).
         self.hideable = {
             **{
                 name: (w,)
@@ -239,26 +238,18 @@ class Playground(TrainingPage):
             },
             "dataset": (self.picker,),
             "regenerate": (self.regenerate,),
-            "layers": (self.layer_buttons, self.remove_layer, self.add_layer),
             "speed": (self.speed,),
-            "editor": (self.editor,),
-            "brush": (self.output.brush_row,),
+            "brush": (self.brush_row,),
+            **{name: () for name in STAGE_HIDEABLE},
         }
-        #: What an embedded page's ``show=`` picks from.
-        self.parts = {
-            "controls": top,
-            "data": data_col,
-            "network": net_col,
-            "output": self.output,
-            "loss": self.chart,
-        }
+        #: What an embedded page's ``show=`` picks from (the stage draws the rest).
+        self.parts = {"controls": top, "data": left}
+        self._data_col = data_col
         return pn.Column(
             top,
             self.notice,
             self.message,
-            pn.pane.Bokeh(self._frame_no, margin=0),
-            pn.pane.Bokeh(self._painted, margin=0),
-            pn.Row(data_col, net_col, out_col, sizing_mode="stretch_width"),
+            pn.FlexBox(left, stage_col, sizing_mode="stretch_width", flex_wrap="wrap"),
             sizing_mode="stretch_width",
             styles={"background": t.background, "color": t.text},
             stylesheets=[CSS],
@@ -278,55 +269,122 @@ class Playground(TrainingPage):
             margin=(10, 5),
         )
 
-    def _rebuild_layer_buttons(self) -> None:
-        """A −/+ pair above each hidden layer's column to change its neuron count."""
-        column_px = int(COLUMN * PX)
-        rows = [pn.Spacer(width=int((0.5 + COLUMN) * PX) - 45)]
-        for i in range(len(self.config.hidden)):
-            minus = pn.widgets.Button(
-                label="−", width=32, margin=(0, 2), description=f"One neuron fewer in layer {i + 1}"
-            )
-            plus = pn.widgets.Button(
-                label="+", width=32, margin=(0, 2), description=f"One neuron more in layer {i + 1}"
-            )
-            minus.on_click(lambda e, i=i: self._change_neurons(i, -1))
-            plus.on_click(lambda e, i=i: self._change_neurons(i, +1))
-            rows.append(pn.Row(minus, plus, width=column_px, margin=0))
-        self.layer_buttons.objects = rows
-        self.remove_layer.disabled = not self.config.hidden
-        lo, hi = self.config.param["hidden"].bounds
-        self.add_layer.disabled = len(self.config.hidden) >= hi
+    def hide(self, names) -> None:
+        super().hide(names)
+        self.frames.hidden = frozenset(n for n in names if n in STAGE_HIDEABLE)
+        self._render()
 
-    # ----------------------------------------------------------------- actions
-    def train_tick(self) -> bool:
-        """Train ``epochs per frame`` epochs and draw them, once the browser has
-        confirmed enough of the frames sent (training pauses with the drawing,
-        so a frame shows that many more epochs, or fewer when they do not fit
-        in TICK_BUDGET_S: a network whose epoch is longer than that is trained
-        in slices over several ticks and drawn after each epoch, or every
-        PARTIAL_FRAME_S while an epoch is under way)."""
-        waiting = self._frame_no.value - self._painted.value >= FRAMES_IN_FLIGHT
-        if waiting and time.monotonic() - self._sent_at < ACK_TIMEOUT_S:
-            return False  # the browser is still drawing
-        s = self.session
-        if self._frame_owed:
-            self._frame_owed = False
+    def show_only(self, parts) -> None:
+        super().show_only(parts)
+        self.frames.parts = tuple(p for p in STAGE_PARTS if p in parts)
+        self.stage.visible = bool(self.frames.parts)
+        self._options_row.visible = "output" in parts
+        self._render()
+
+    def _sync_controls(self) -> None:
+        """The controls that depend on the problem: one brush per class, the
+        class-count knob only for the multi-class sets."""
+        plan = self.session.plan
+        if plan.kind == "binary":
+            options = ["Orange (−1)", "Blue (+1)"]
+        elif plan.kind == "multiclass":
+            options = [f"Class {k}" for k in range(plan.n_classes)]
+        else:
+            options = ["Value −1", "Value 0", "Value +1"]
+        options.append(ERASER)
+        if list(self.brush.options) != options:
+            self.brush.options = options
+            self.brush.value = options[-2]
+        self._data_controls["n_classes"].visible = plan.kind == "multiclass"
+
+    # -------------------------------------------------------- the browser says
+    def _from_browser(self, message: dict) -> None:
+        """A message from the stage: confirmations at once, everything that
+        touches widgets under the document's lock (it may come from the
+        page's own websocket, outside Bokeh's callbacks)."""
+        kind = message.get("t")
+        if kind == "ack":
+            number = message.get("f")
+            if isinstance(number, int) and self._acked < number <= self._sent:
+                self._acked = number
+            self._pump()
+        elif kind == "hello":
+            self._ready = True
+            self._acked = self._sent
+            self.frames.invalidate()
             self._render()
-            return True
+        elif kind == "resync":
+            self.frames.resync()
+        elif kind in _ACTIONS:
+            self._in_doc(partial(self._act, kind, message))
+
+    def _act(self, kind: str, message: dict) -> None:
+        """Do what a click on the stage asked for; a malformed request does nothing."""
+        try:
+            _ACTIONS[kind](self, message)
+        except (TypeError, ValueError, KeyError, IndexError, OverflowError):
+            return
+
+    def _in_doc(self, callback) -> None:
+        if self._doc is None:
+            callback()
+        else:
+            self._doc.add_next_tick_callback(callback)
+
+    # ------------------------------------------------------------- frame loop
+    def set_playing(self, playing: bool) -> None:
+        super().set_playing(playing)
+        if self.playing:
+            self._pump()
+
+    def train_tick(self) -> bool:
+        """The watchdog: frames are sent when the browser confirms the last; if
+        no confirmation came for ACK_TIMEOUT_S, carry on as if it had."""
+        stalled = self._sent - self._acked >= FRAMES_IN_FLIGHT
+        if stalled and time.monotonic() - self._sent_at > ACK_TIMEOUT_S:
+            self._acked = self._sent
+        self._pump()
+        return False  # the turns' costs are recorded by _pump itself
+
+    def _pump(self) -> None:
+        """Train and send frames while fewer than FRAMES_IN_FLIGHT are unconfirmed
+        and it is this page's turn of the shared server."""
+        self._pump_due = False
+        s = self.session
+        while self.playing and self._ready and self._sent - self._acked < FRAMES_IN_FLIGHT:
+            if s.diverged:
+                self._in_doc(self._show_divergence)
+                return
+            now = time.monotonic()
+            if now < self._next_work:
+                self._later(self._next_work - now)
+                return
+            t0 = time.perf_counter()
+            drew = self._advance()
+            self.share.record(self, time.perf_counter() - t0)
+            self._next_work = now + self.share.interval()
+            if not drew:  # an epoch in slices: carry on after the others' turns
+                self._later(0.0)
+                return
+
+    def _later(self, delay: float) -> None:
+        if self._io is not None and not self._pump_due:
+            self._pump_due = True
+            self._io.call_later(delay, self._pump)
+
+    def _advance(self) -> bool:
+        """Train up to ``epochs per frame`` epochs within TICK_BUDGET_S and send
+        the frame; a network whose epoch is longer than that is trained in
+        slices and drawn after each epoch, or every PARTIAL_FRAME_S. Returns
+        whether a frame was sent."""
+        s = self.session
         if s.n_train == 0:
             s.step(1)  # nothing to train on: the session says so
-            self._render()
-            return True
-        t0 = time.perf_counter()
-        finished = self._train_for(TICK_BUDGET_S)
-        since = time.monotonic() - self._sent_at
-        # A slow drawing (a huge network) takes at most a fifth of the time, and
-        # follows a long epoch's end (its evaluation) a tick later, not at once.
-        if finished or s.diverged or since >= max(PARTIAL_FRAME_S, self.last_render_ms / 250):
-            if time.perf_counter() - t0 > 2 * TICK_BUDGET_S:
-                self._frame_owed = True
-            else:
-                self._render()
+        elif not (self._train_for(TICK_BUDGET_S) or s.diverged) and (
+            time.monotonic() - self._sent_at < PARTIAL_FRAME_S
+        ):
+            return False
+        self._render()
         return True
 
     def _train_for(self, budget: float) -> int:
@@ -355,6 +413,20 @@ class Playground(TrainingPage):
                 break  # out of time, or nothing was trained (it diverged)
         return finished
 
+    def _render(self) -> None:
+        """Send the browser a frame of the session as it is now (and first a
+        new scene if the structure changed). Before the browser has said
+        hello there is nobody to send to: its hello asks for everything."""
+        if not self._ready:
+            return
+        scene = self.frames.scene(self.session)
+        if scene is not None:
+            self.stage.send_scene(scene)
+        self._sent += 1
+        self.stage.send_frame(self.frames.frame(self.session, self._sent))
+        self._sent_at = time.monotonic()
+
+    # ----------------------------------------------------------------- actions
     def step_epoch(self) -> None:
         self.session.step(1)
         self._render()
@@ -363,16 +435,24 @@ class Playground(TrainingPage):
         self._render()
 
     def after_reset(self) -> None:
-        self.chart.reset()
+        self.frames.resync()
 
     def _regenerate(self) -> None:
         self.session.regenerate()
-        self._render(points=True)
+        self.frames.points_changed()
+        self._render()
+
+    def _options_changed(self) -> None:
+        self.frames.show_test = self.show_test.value
+        self.frames.discretize = self.discretize.value
+        self._render()
 
     def _pick_dataset(self, name: str) -> None:
         self.config.dataset = name
 
-    def _toggle_feature(self, name: str) -> None:
+    def toggle_feature(self, name: str) -> None:
+        if name not in FEATURES:
+            return
         features = list(self.config.features)
         if name in features:
             if len(features) == 1:
@@ -383,38 +463,47 @@ class Playground(TrainingPage):
             features = [f for f in FEATURES if f in features or f == name]
         self.config.features = features
 
-    def _change_layers(self, delta: int) -> None:
+    def change_layers(self, delta: int) -> None:
+        """One hidden layer more (``delta`` > 0, as wide as the last) or fewer."""
         hidden = list(self.config.hidden)
-        if delta > 0:
+        if delta > 0 and len(hidden) < self.config.param["hidden"].bounds[1]:
             hidden.append(hidden[-1] if hidden else 2)
-        elif hidden:
+        elif delta < 0 and hidden:
             hidden.pop()
         self.config.hidden = hidden
 
-    def _change_neurons(self, layer: int, delta: int) -> None:
+    def change_neurons(self, layer: int, delta: int) -> None:
+        """One neuron more (``delta`` > 0) or fewer in hidden layer ``layer``."""
         hidden = list(self.config.hidden)
+        if not 0 <= layer < len(hidden):
+            return
         lo, hi = self.config.param["hidden"].item_bounds
-        hidden[layer] = int(np.clip(hidden[layer] + delta, lo, hi))
+        hidden[layer] = int(np.clip(hidden[layer] + np.sign(delta), lo, hi))
         self.config.hidden = hidden
 
-    def _set_weight(self, selected: dict, value: float) -> None:
-        model = self.session.model
-        if selected["kind"] == "weight":
-            model.set_weight(selected["layer"], selected["row"], selected["col"], value)
+    def set_value(self, kind: str, layer: int, row: int, col: int, value: float) -> None:
+        """Give one edge (``kind="weight"``) or one bias a value the user typed."""
+        if kind == "weight":
+            self.session.set_weight(layer, row, col, value)
+        elif kind == "bias":
+            self.session.set_bias(layer, row, value)
         else:
-            model.set_bias(selected["layer"], selected["row"], value)
+            return
         self._render()
 
-    def _clicked(self, x: float, y: float, brush: str) -> None:
+    def click(self, x: float, y: float) -> None:
+        """A click on the output: add a point with the chosen brush, or erase."""
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
         try:
-            if brush == ERASER:
+            if self.brush.value == ERASER:
                 self.session.remove_points_near(x, y, ERASE_RADIUS)
             else:
-                self.session.add_point(x, y, _brush_label(brush))
+                self.session.add_point(x, y, _brush_label(self.brush.value))
         except (ValueError, CSVError) as err:
             self._notify(str(err))
             return
-        self.output.update_points(self.session)
+        self.frames.points_changed()
         self._render()
 
     def _uploaded(self, event) -> None:
@@ -426,9 +515,9 @@ class Playground(TrainingPage):
         except (CSVError, ValueError) as err:
             self._notify(f"{self.upload.filename or 'The file'}: {err}")
             return
-        self.chart.reset()
         self._notify(f"Loaded {n} points from {self.upload.filename or 'the file'}.", "success")
-        self._render(points=True)
+        self.frames.points_changed()
+        self._render()
 
     def refuse_upload(self, filename: str, size: int) -> None:
         """The browser kept a file over the size cap from being sent: say why."""
@@ -444,40 +533,33 @@ class Playground(TrainingPage):
 
     def _config_changed(self, *events) -> None:
         names = {e.name for e in events}
-        if "hidden" in names:
-            self._rebuild_layer_buttons()
         level = max(EFFECTS[n] for n in names)
         if level >= Effect.NETWORK:
-            self.chart.reset()
             self.message.visible = False
-        self._render(points=level >= Effect.SPLIT)
+        if level >= Effect.SPLIT:
+            self.frames.points_changed()
+        self._sync_controls()
+        self._render()
 
-    # ------------------------------------------------------------------ render
-    def _epoch_html(self) -> str:
-        return f"Epoch <b id='epoch'>{format_epoch(self.session.epoch)}</b>"
-
-    def _render(self, points: bool = False) -> None:
-        """Redraw the frame: maps, weights, boundary, charts, counter (one message)."""
-        s = self.session
-        t0 = time.perf_counter()
-        with pn.io.hold():
-            plan = s.plan
-            maps = s.layer_maps(GRID)
-            self.output.set_classes(plan.kind, plan.n_classes)
-            self._data_controls["n_classes"].visible = plan.kind == "multiclass"
-            self.output.update(s, maps[-1])
-            if points:
-                self.output.update_points(s)
-            thumbs = [m[:, ::THUMB_STEP, ::THUMB_STEP] for m in maps]
-            self.diagram.update(s, thumbs)
-            self.chart.update(s.history, force=not self.playing)
-            self.epoch.object = self._epoch_html()
-            self._frame_no.value += 1
-        self._sent_at = time.monotonic()
-        self.last_render_ms = (time.perf_counter() - t0) * 1e3
+    def close(self) -> None:
+        """The tab has gone: stop training and forget the live websocket."""
+        self.set_playing(False)
+        self.stage.close()
 
     def __panel__(self):
         return self._layout
+
+
+#: What a click on the stage can ask for: the message's kind -> the page's action.
+_ACTIONS = {
+    "feature": lambda page, m: page.toggle_feature(str(m["name"])),
+    "layers": lambda page, m: page.change_layers(int(m["delta"])),
+    "neurons": lambda page, m: page.change_neurons(int(m["layer"]), int(m["delta"])),
+    "set": lambda page, m: page.set_value(
+        str(m["kind"]), int(m["layer"]), int(m["row"]), int(m["col"]), float(m["value"])
+    ),
+    "click": lambda page, m: page.click(float(m["x"]), float(m["y"])),
+}
 
 
 def _escaped(lines: list[str]) -> str:
@@ -496,11 +578,14 @@ def _brush_label(brush: str) -> float:
     return float(value.replace("−", "-").replace("+", ""))
 
 
-def create_app(idle_minutes: float | None = None) -> pn.viewable.Viewable:
+def create_app(
+    idle_minutes: float | None = None, *, live_socket: bool = False
+) -> pn.viewable.Viewable:
     """A new page for the current browser session, configured by its URL query:
     any knob of the Config plus the page options (mode, theme, presenter, embed,
     show, autoplay, hide, lesson). Training pauses after ``idle_minutes``
-    without anybody using the page (default ``IDLE_MINUTES``; 0 never)."""
+    without anybody using the page (default ``IDLE_MINUTES``; 0 never).
+    ``live_socket``: the server serves the stages' own websocket (channel.py)."""
     from playground.ui.mnist_page import MNIST_KNOBS
     from playground.ui.options import HIDEABLE_PARTS, IDLE_MINUTES, split_query
     from playground.ui.shell import Shell  # the shell imports this module
@@ -524,7 +609,7 @@ def create_app(idle_minutes: float | None = None) -> pn.viewable.Viewable:
     elif options.mode == "mnist":
         config.dataset = MNIST
     idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
-    return Shell(options, config, warnings, idle_minutes=idle)
+    return Shell(options, config, warnings, idle_minutes=idle, live_socket=live_socket)
 
 
 if __name__.startswith("bokeh"):  # `panel serve playground/ui/app.py`

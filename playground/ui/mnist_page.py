@@ -23,6 +23,7 @@ from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, Weig
 from playground.ui.live import EPOCH_STYLE, LiveHTML
 from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
+from playground.ui.wire import install as install_wire
 
 TICK_MS = 50
 #: Seconds of training per slice (the page stays responsive between slices).
@@ -48,6 +49,9 @@ MNIST_KNOBS = (
     "dropout",
     "batch_norm",
 )
+
+
+install_wire()
 
 
 def _preset_name(hidden: list[int]) -> str:
@@ -108,7 +112,14 @@ class MnistPage(TrainingPage):
             name: knob(self.config, name, width=140, sizing_mode=None) for name in MNIST_KNOBS
         }
         top = pn.FlexBox(
-            pn.Row(self.play, self.step_button, self.reset_button, self.epoch, self.progress),
+            pn.Row(
+                self.play,
+                self.step_button,
+                self.reset_button,
+                self.transport_help,
+                self.epoch,
+                self.progress,
+            ),
             self.hidden,
             *controls.values(),
             styles={"background": theme.panel, "border-bottom": f"1px solid {theme.grid}"},

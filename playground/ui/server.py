@@ -10,6 +10,7 @@ from tornado.websocket import WebSocketClosedError
 
 from playground.engine import warm_up
 from playground.ui.app import create_app
+from playground.ui.channel import routes
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def serve(
     pn.extension()
 
     def app():
-        return create_app(idle_minutes)
+        return create_app(idle_minutes, live_socket=True)
 
     pn.serve(
         {"/": app},
@@ -70,4 +71,5 @@ def serve(
         websocket_origin=origins,
         admin=False,
         print_url=True,
+        extra_patterns=routes(),
     )

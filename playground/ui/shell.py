@@ -143,9 +143,11 @@ class Shell(pn.viewable.Viewer):
         config: Config,
         warnings: list[str],
         idle_minutes: float = IDLE_MINUTES,
+        live_socket: bool = False,
     ):
         super().__init__()
         self.options = options
+        self._live_socket = live_socket
         self.theme = THEMES[options.theme]
         if options.presenter:
             self.theme = presenter(self.theme)
@@ -185,26 +187,32 @@ class Shell(pn.viewable.Viewer):
             },
         )
         self.lesson = pn.widgets.Select(
-            label="Lesson",
             options={
-                "(free play)": "",
+                "Lesson: none (free play)": "",
                 **{
                     f"{i}. {lesson.title}": name
                     for i, (name, lesson) in enumerate(LESSONS.items(), start=1)
                 },
             },
             value=options.lesson if options.lesson in LESSONS else "",
-            width=260,
-            description="Guided lessons: each sets up the page to show one idea and says "
-            "what to try and what to watch for.",
+            width=280,
+            margin=(8, 4),
         )
+        self.lesson_help = pn.widgets.TooltipIcon(
+            value="Guided lessons: each sets up the page to show one idea and says "
+            "what to try and what to watch for.",
+            margin=(12, 8, 0, 0),
+        )
+        # A lesson's text sits in the page's side column where it has one, so the
+        # picture the class must see stays where it is; above the page otherwise.
         self.lesson_card = pn.Card(
             title="Lesson",
             collapsed=False,
             visible=False,
             sizing_mode="stretch_width",
-            margin=(5, 10),
+            margin=(5, 5),
         )
+        self._lesson_slot = pn.Column(sizing_mode="stretch_width", margin=0)
         self.lesson.param.watch(lambda e: self.open_lesson(e.new), "value")
         self.shortcuts = PageEvents(idle_after=max(0.0, idle_minutes) * 60)
         self.shortcuts.param.watch(self._key, "press")
@@ -223,21 +231,24 @@ class Shell(pn.viewable.Viewer):
         self.container = pn.Column(sizing_mode="stretch_width")
         self.switch.param.watch(lambda e: self.show(e.new), "value")
         self.show(options.mode)
-        header = pn.Row(
+        header = pn.FlexBox(
             pn.pane.HTML("<b style='font-size:18px'>NN Playground</b>", margin=(10, 10)),
             self.switch,
             self.lesson,
+            self.lesson_help,
             self.copy_link,
             pn.widgets.TooltipIcon(
                 value="Keyboard: space play/pause, → step, r reset, ? help", margin=(12, 4)
             ),
+            align_items="center",
+            sizing_mode="stretch_width",
             visible=not options.embed,
         )
         self._show_lesson_card(options.lesson)
         self._layout = pn.Column(
             header,
             self.help,
-            self.lesson_card,
+            self._lesson_slot,
             self.paused_note,
             self.shortcuts,
             self._address,
@@ -261,7 +272,12 @@ class Shell(pn.viewable.Viewer):
                 page = MnistPage(config, self.theme)
             else:
                 config = self._configs.get(mode) or Config()
-                page = Playground(config, theme=self.theme, warnings=self._warnings)
+                page = Playground(
+                    config,
+                    theme=self.theme,
+                    warnings=self._warnings,
+                    live_socket=self._live_socket,
+                )
             page.hide(self.options.hide)
             if self.options.embed:
                 page.show_only(self.options.show)
@@ -275,6 +291,7 @@ class Shell(pn.viewable.Viewer):
                 page.set_playing(False)
         self.options.mode = mode
         self.container.objects = [self.page(mode)]
+        self._place_lesson_card()
         if self.switch.value != mode:
             self.switch.value = mode
         self._sync_url()
@@ -307,6 +324,19 @@ class Shell(pn.viewable.Viewer):
             page.redraw()
             self.show(mode)
         self._sync_url()
+
+    def _place_lesson_card(self) -> None:
+        """Put the lesson card in the shown page's side column, or above the page."""
+        shown = self.pages.get(self.options.mode)
+        sidebar = getattr(shown, "sidebar", None)
+        for page in self.pages.values():
+            if getattr(page, "sidebar", None) is not None and page is not shown:
+                page.sidebar.objects = []
+        if sidebar is not None:
+            self._lesson_slot.objects = []
+            sidebar.objects = [self.lesson_card]
+        else:
+            self._lesson_slot.objects = [self.lesson_card]
 
     def _show_lesson_card(self, name: str) -> None:
         lesson = LESSONS.get(name)
@@ -377,7 +407,7 @@ class Shell(pn.viewable.Viewer):
     def close(self) -> None:
         """Stop every page's training loop (the browser tab was closed)."""
         for page in self.pages.values():
-            page.set_playing(False)
+            page.close()
 
     def __panel__(self):
         return self._layout

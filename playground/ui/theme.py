@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 from bokeh.palettes import interp_palette
 
 NEGATIVE = "#f59322"  # orange: class -1, negative weights
@@ -56,6 +57,57 @@ class Theme:
 LIGHT = Theme("light", "#ffffff", "#f7f7f7", "#212121", "#666666", "#d9d9d9", "#e8eaeb")
 DARK = Theme("dark", "#15171a", "#1f2226", "#ececec", "#a0a0a0", "#3a3f45", "#3b3f44")
 THEMES = {t.name: t for t in (LIGHT, DARK)}
+
+
+#: How much of a class's colour a certain pixel of the multi-class output takes
+#: (the rest is background): full colour would hide the points drawn on it.
+CLASS_STRENGTH = 0.85
+
+
+def rgb(hex_color: str) -> np.ndarray:
+    """``#rrggbb`` as three float32 channel values 0..255."""
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+
+
+def palette_rgb(theme: Theme) -> np.ndarray:
+    """The diverging palette as a ``(256, 3)`` uint8 table (neuron maps, edges)."""
+    return np.stack([rgb(c) for c in theme.palette]).astype(np.uint8)
+
+
+def heat_rgb(theme: Theme) -> np.ndarray:
+    """The output heatmap's ``(256, 3)`` table: the palette drawn at HEAT_ALPHA
+    over the background, so the points on it stand out."""
+    table = np.stack([rgb(c) for c in theme.palette])
+    return _over(table, rgb(theme.background), HEAT_ALPHA)
+
+
+def class_strength(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The winning class of each pixel of ``probs`` ``(classes, ...)`` and how sure
+    the network is, 0 (a guess, 1/k) to 1 (certain)."""
+    k = probs.shape[0]
+    conf = probs.max(axis=0)
+    return probs.argmax(axis=0), np.clip((conf - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+
+
+def class_mix(classes: np.ndarray, strength: np.ndarray, theme: Theme, n_classes: int):
+    """RGB (float) of each pixel of the multi-class output: its class's colour,
+    ``strength`` 0..1 of the way from the background (before HEAT_ALPHA)."""
+    back = rgb(theme.background)
+    colors = np.stack([rgb(c) for c in class_colors("multiclass", n_classes)])
+    s = (np.asarray(strength, dtype=np.float32) * CLASS_STRENGTH)[..., None]
+    return back * (1 - s) + colors[classes] * s
+
+
+def class_rgb(theme: Theme, n_classes: int) -> np.ndarray:
+    """The multi-class heatmap's ``(n_classes * 256, 3)`` table: row ``k * 256 + s``
+    is class ``k`` at strength ``s`` (0 is a guess, 255 certainty), at HEAT_ALPHA."""
+    classes, steps = np.divmod(np.arange(n_classes * 256), 256)
+    mixed = class_mix(classes, steps / 255.0, theme, n_classes)
+    return _over(mixed, rgb(theme.background), HEAT_ALPHA)
+
+
+def _over(table: np.ndarray, back: np.ndarray, alpha: float) -> np.ndarray:
+    return np.clip(back * (1 - alpha) + table * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
 def class_colors(kind: str, n_classes: int) -> tuple[str, ...]:

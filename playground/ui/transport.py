@@ -70,6 +70,9 @@ class TrainingPage(pn.viewable.Viewer):
     STEP_HELP = "Train exactly one epoch, then stop."
     RESET_HELP = "Start again from fresh initial weights (same seed, same data)."
 
+    #: The server process's fair share of frame time (one for every page).
+    share: FairShare = SHARE
+
     def __init__(self, config: Config | None, theme: Theme, **overrides):
         super().__init__()
         self.session = Session(config, **overrides)
@@ -79,11 +82,17 @@ class TrainingPage(pn.viewable.Viewer):
         self._loop = None
         self._next_work = 0.0
         self._resumed_at = -1.0
-        self.play = pn.widgets.Button(
-            label="▶ Play", button_type="primary", width=100, description=self.PLAY_HELP
+        # One tooltip icon beside the three buttons, not a tooltip on each: a
+        # button's tooltip stays up while the mouse rests on it after a click
+        # (or after a tap on a phone) and covers its neighbours.
+        self.play = pn.widgets.Button(label="▶ Play", button_type="primary", width=100)
+        self.step_button = pn.widgets.Button(label="Step", width=70)
+        self.reset_button = pn.widgets.Button(label="Reset", width=70)
+        self.transport_help = pn.widgets.TooltipIcon(
+            value=f"Play: {self.PLAY_HELP} Step: {self.STEP_HELP} Reset: {self.RESET_HELP} "
+            "Keys: space, → and r.",
+            margin=(12, 4),
         )
-        self.step_button = pn.widgets.Button(label="Step", width=70, description=self.STEP_HELP)
-        self.reset_button = pn.widgets.Button(label="Reset", width=70, description=self.RESET_HELP)
         self.message = pn.pane.Alert("", alert_type="danger", visible=False)
         self.play.on_click(lambda e: self.toggle())
         self.step_button.on_click(lambda e: self._step())
@@ -130,9 +139,9 @@ class TrainingPage(pn.viewable.Viewer):
         self.playing = playing
         self.play.label = "❚❚ Pause" if playing else "▶ Play"
         if playing:
-            SHARE.join(self)
+            self.share.join(self)
         else:
-            SHARE.leave(self)
+            self.share.leave(self)
         if playing and self._loop is None:
             self._loop = _periodic(self._tick, self.TICK_MS)
         elif playing:
@@ -168,8 +177,12 @@ class TrainingPage(pn.viewable.Viewer):
             return
         t0 = time.perf_counter()
         if self.train_tick() is not False:
-            SHARE.record(self, time.perf_counter() - t0)
-            self._next_work = now + SHARE.interval()
+            self.share.record(self, time.perf_counter() - t0)
+            self._next_work = now + self.share.interval()
+
+    def close(self) -> None:
+        """The browser tab has gone: stop training."""
+        self.set_playing(False)
 
     def _step(self) -> None:
         self.set_playing(False)

@@ -1,6 +1,7 @@
 """A cheaper way for Bokeh to put a frame on the wire.
 
-Every frame of every session becomes one Bokeh PATCH-DOC message, and Bokeh's
+(The 2-D page's frames no longer go through Bokeh at all: see stage.py. The MNIST
+page's still do.) Every frame of such a page becomes one Bokeh PATCH-DOC message, and Bokeh's
 Serializer starts each message by making a reference for *every* model in the
 document (about 700 on this page) just to know which ones the browser already
 has: more work than encoding the frame itself. :class:`FrameSerializer` asks
@@ -12,7 +13,7 @@ was tried and is slower: Bokeh compresses inline arrays with zlib.)
 
 The message is otherwise exactly Bokeh's (tests/test_wire.py compares the two).
 :func:`install` swaps the class into Bokeh's PATCH-DOC message; it is called
-once when the page module is imported and does nothing if Bokeh's internals
+once when the MNIST page module is imported and does nothing if Bokeh's internals
 are not the ones this was written against.
 """
 

@@ -1,0 +1,223 @@
+"""What the 2-D page's stage shows, built from a Session: the scene and the frames.
+
+A *scene* (JSON, rare) says what is drawn where: the inputs with their labels,
+the layer sizes, the colour tables of the theme, the problem kind, which parts
+are shown. A *frame* (:mod:`frame`, every update) carries the numbers: the
+output grid, every drawn neuron's map, the weights and biases, the readouts,
+the loss rows the browser has not had yet, and the points when they changed.
+
+The browser recomputes no colour and no layout rule of its own beyond
+geometry: every colour comes from the tables here (theme.py), so the light,
+dark and presenter looks stay in one place.
+
+Panel-free: the tests build frames from a Session and read them back.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from playground.data import FEATURES, feature_matrix, grid_points
+from playground.data.features import EXTENT
+from playground.experiment import Session
+from playground.ui.frame import Section, pack, quantize
+from playground.ui.theme import (
+    TEST_COLOR,
+    TRAIN_COLOR,
+    Theme,
+    class_colors,
+    class_rgb,
+    class_strength,
+    heat_rgb,
+    palette_rgb,
+)
+
+#: Resolution of the output heatmap; each neuron's map takes every 4th pixel.
+GRID = 100
+THUMB_STEP = 4
+MAP_RES = GRID // THUMB_STEP
+#: Neurons drawn per layer; wider layers show the first ones and a count.
+SHOWN_UNITS = 8
+#: The parts of the page the stage draws (an embedded page's ``show=`` picks among them).
+STAGE_PARTS = ("network", "output", "loss")
+#: What ``hide=`` can take away inside the stage: the layer and neuron buttons,
+#: the weight editor, and the inputs that are switched off.
+STAGE_HIDEABLE = ("layers", "editor", "features")
+_HISTORY = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+
+def feature_tiles(resolution: int) -> np.ndarray:
+    """Every input feature over the grid, scaled into [-1, 1] for display,
+    ``(n_features, res, res)`` with row 0 at the top."""
+    values = feature_matrix(grid_points(resolution), list(FEATURES)).T
+    peak = np.abs(values).max(axis=1, keepdims=True)
+    return (values / np.where(peak > 0, peak, 1.0)).reshape(-1, resolution, resolution)
+
+
+class FrameBuilder:
+    """Turns one page's Session into scenes and frames, remembering what the
+    browser already has (the scene, the loss rows, the points)."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+        self.parts: tuple[str, ...] = STAGE_PARTS
+        self.hidden: frozenset[str] = frozenset()
+        self.show_test = False
+        self.discretize = False
+        self._tiles = quantize(feature_tiles(MAP_RES))
+        self._lut = palette_rgb(theme).ravel().tolist()
+        self._heat_lut = heat_rgb(theme).ravel().tolist()
+        self._key: tuple | None = None
+        self._scene_id = 0
+        self._history_sent = 0
+        self._points_due = True
+        self._tiles_due = True
+
+    # ----------------------------------------------------------------- scenes
+    def invalidate(self) -> None:
+        """Send a whole new scene with the next frame (a new browser, new options)."""
+        self._key = None
+
+    def points_changed(self) -> None:
+        self._points_due = True
+
+    def resync(self) -> None:
+        """The browser lost track of the loss rows: send them all again."""
+        self._history_sent = 0
+
+    def scene(self, session: Session) -> dict | None:
+        """A new scene if what is drawn where has changed since the last one, else None."""
+        plan = session.plan
+        sizes = session.model.sizes
+        key = (
+            sizes,
+            tuple(session.config.features),
+            plan.kind,
+            plan.n_classes,
+            self.parts,
+            self.hidden,
+            self.show_test,
+        )
+        if key == self._key:
+            return None
+        self._key = key
+        self._scene_id = self._scene_id % 0xFFFF + 1
+        self._history_sent = 0
+        self._points_due = self._tiles_due = True
+        t = self.theme
+        active = set(session.config.features)
+        lo, hi = session.config.param["hidden"].item_bounds
+        n_classes = plan.n_classes if plan.kind == "multiclass" else 2
+        return {
+            "type": "scene",
+            "id": self._scene_id,
+            "kind": plan.kind,
+            "n_classes": plan.n_classes,
+            "res": GRID,
+            "mres": MAP_RES,
+            "extent": EXTENT,
+            "shown": SHOWN_UNITS,
+            "features": [
+                {"name": n, "label": f.label, "on": n in active}
+                for n, f in FEATURES.items()
+                if n in active or "features" not in self.hidden
+            ],
+            "layers": list(sizes[1:]),
+            "max_layers": session.config.param["hidden"].bounds[1],
+            "item_bounds": [lo, hi],
+            "lut": self._lut,
+            "heat_lut": self._heat_lut,
+            "class_lut": class_rgb(t, n_classes).ravel().tolist()
+            if plan.kind == "multiclass"
+            else None,
+            "class_colors": list(class_colors(plan.kind, n_classes)),
+            "colors": {
+                "background": t.background,
+                "panel": t.panel,
+                "text": t.text,
+                "muted": t.muted,
+                "grid": t.grid,
+                "test": t.text if t.name == "dark" else TEST_COLOR,
+                "train": TRAIN_COLOR,
+            },
+            "chance": None,
+            "scale": t.scale,
+            "show_test": self.show_test,
+            "hide": sorted(self.hidden),
+            "parts": list(self.parts),
+        }
+
+    # ----------------------------------------------------------------- frames
+    def frame(self, session: Session, number: int) -> bytes:
+        """The frame showing ``session`` now (call :meth:`scene` first)."""
+        plan = session.plan
+        maps = session.layer_maps(GRID)
+        sections: dict[Section, np.ndarray] = {
+            Section.HEAT: self._heat(maps[-1], plan),
+            Section.MAPS: np.concatenate(
+                [quantize(m[:SHOWN_UNITS, ::THUMB_STEP, ::THUMB_STEP]).ravel() for m in maps]
+            ),
+        }
+        weights = session.model.get_weights()
+        sections[Section.WEIGHTS] = np.concatenate(
+            [W[:SHOWN_UNITS, :SHOWN_UNITS].ravel() for W, _ in weights]
+        )
+        sections[Section.BIASES] = np.concatenate([b[:SHOWN_UNITS] for _, b in weights])
+        history = session.history
+        if len(history) < self._history_sent:  # cleared (reset, new network)
+            self._history_sent = 0
+        start = self._history_sent
+        if len(history) > start:
+            cols = [history.column(k, start) for k in _HISTORY]
+            sections[Section.HISTORY] = np.stack(cols, axis=1).ravel()
+            self._history_sent = len(history)
+        elif start == 0:
+            sections[Section.HISTORY] = np.zeros(0)  # empty: the browser clears its curves
+        last = session.current or {}
+        sections[Section.READOUT] = np.array(
+            [
+                _number(last.get("test_loss")),
+                _number(last.get("train_loss")),
+                _number(last.get("test_accuracy")),
+                _number(last.get("train_accuracy")),
+                float(start),
+            ]
+        )
+        if self._points_due:
+            sections[Section.POINTS] = np.column_stack(
+                [session.points, session.labels, session.is_train]
+            ).ravel()
+            self._points_due = False
+        if self._tiles_due:
+            sections[Section.TILES] = self._shown_tiles(session)
+            self._tiles_due = False
+        return pack(number, session.epoch, self._scene_id, sections)
+
+    def _shown_tiles(self, session: Session) -> np.ndarray:
+        names = list(FEATURES)
+        if "features" in self.hidden:
+            active = set(session.config.features)
+            keep = [i for i, n in enumerate(names) if n in active]
+            return self._tiles[keep].ravel()
+        return self._tiles.ravel()
+
+    def _heat(self, out: np.ndarray, plan) -> np.ndarray:
+        """The output grid as uint8: the -1..1 value, or for several classes the
+        winning class and how sure (0 a guess, 255 certain) as two planes."""
+        if plan.kind == "multiclass":
+            win, strength = class_strength(out)
+            if self.discretize:
+                strength = np.ones_like(strength)
+            return np.concatenate([win.astype(np.uint8).ravel(), quantize(strength, 0, 1).ravel()])
+        grid = out[0]
+        if plan.output == "sigmoid":
+            grid = 2 * grid - 1  # probability of +1 on the same -1..1 scale
+        if self.discretize:
+            grid = np.sign(grid) if plan.kind == "binary" else np.round(grid * 2) / 2
+        return quantize(grid).ravel()
+
+
+def _number(value) -> float:
+    return math.nan if value is None else float(value)

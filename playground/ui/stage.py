@@ -1,0 +1,88 @@
+"""The live stage: one small custom component that paints every per-frame view.
+
+The network diagram, the output heatmap with its points, the epoch counter, the
+readouts and the loss curves are drawn on ``<canvas>`` by ``stage.js`` (a plain
+ES module, no build step) from one binary frame per update (:mod:`frame`).
+Controls stay Panel widgets around it: they change when a person touches them,
+not sixty times a second.
+
+The component knows nothing of training. It carries two kinds of message and
+hands what the browser says (``hello``, ``ack``, clicks) to ``on_message``:
+
+* ``send_scene(dict)``: what is drawn where (JSON, when the structure changes);
+* ``send_frame(bytes)``: the numbers (binary, every frame).
+
+Both go down one ordered channel, so a frame never arrives before its scene:
+the page's own websocket (:mod:`channel`) when the server offers one, else
+Bokeh's message API (a notebook).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+import param
+from panel.custom import JSComponent
+
+from playground.ui.channel import CHANNELS, ROUTE, dumps
+
+
+class Stage(JSComponent):
+    """Paints the 2-D page's frames in the browser; says what the browser did."""
+
+    channel = param.String(default="", doc="Token of this page's live websocket ('' = none).")
+    route = param.String(default=ROUTE.lstrip("/"), doc="Where the live websocket is served.")
+
+    _esm = Path(__file__).parent / "stage.js"
+    _stylesheets = [":host { width: 100%; }"]
+
+    def __init__(self, on_message: Callable[[dict], None], *, socket: bool, **params):
+        params.setdefault("sizing_mode", "stretch_width")
+        super().__init__(**params)
+        # A bound method of the page: held weakly, so the registry of live
+        # websockets never keeps a closed page alive.
+        self._on_message = weakref.WeakMethod(on_message)
+        self._socket = None
+        if socket:
+            self.channel = CHANNELS.register(self)
+
+    # ----------------------------------------------------------------- browser
+    @property
+    def connected(self) -> bool:
+        """Whether a frame sent now reaches the browser by the page's own websocket."""
+        return self._socket is not None
+
+    def attach(self, socket) -> None:
+        self._socket = socket
+
+    def detach(self, socket) -> None:
+        if self._socket is socket:
+            self._socket = None
+
+    def received(self, message: dict) -> None:
+        handler = self._on_message()
+        if handler is not None:
+            handler(message)
+
+    def _handle_msg(self, data) -> None:  # Bokeh's message API (the fallback)
+        if isinstance(data, dict):
+            self.received(data)
+
+    # ------------------------------------------------------------------ server
+    def send_scene(self, scene: dict) -> None:
+        if self._socket is None or not self._socket.send(dumps(scene)):
+            self._send_msg(scene)
+
+    def send_frame(self, frame: bytes) -> None:
+        if self._socket is None or not self._socket.send(frame):
+            self._send_msg(frame)
+
+    def close(self) -> None:
+        """Forget the websocket (the page is gone)."""
+        if self.channel:
+            CHANNELS.forget(self.channel)
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
