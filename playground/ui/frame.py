@@ -72,9 +72,10 @@ class FrameError(ValueError):
 
 def quantize(values: np.ndarray, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
     """``values`` in ``[lo, hi]`` as uint8 0..255 (clipped; NaN becomes the middle)."""
-    scaled = (np.asarray(values, dtype=np.float32) - lo) * (255.0 / (hi - lo))
-    scaled = np.nan_to_num(scaled, nan=127.5, posinf=255.0, neginf=0.0)
-    return np.clip(scaled + 0.5, 0, 255).astype(np.uint8)
+    scaled = (np.asarray(values, dtype=np.float32) - lo) * np.float32(255.0 / (hi - lo)) + 0.5
+    if not np.isfinite(scaled).all():  # (rare: a diverging network; checked in one pass)
+        scaled = np.nan_to_num(scaled, nan=128.0, posinf=255.0, neginf=0.0)
+    return np.clip(scaled, 0, 255, out=scaled).astype(np.uint8)
 
 
 def pack(frame: int, epoch: int, scene: int, sections: dict[Section, np.ndarray]) -> bytes:

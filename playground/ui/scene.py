@@ -156,8 +156,8 @@ class FrameBuilder:
         maps = session.layer_maps(GRID)
         sections: dict[Section, np.ndarray] = {
             Section.HEAT: self._heat(maps[-1], plan),
-            Section.MAPS: np.concatenate(
-                [quantize(m[:SHOWN_UNITS, ::THUMB_STEP, ::THUMB_STEP]).ravel() for m in maps]
+            Section.MAPS: quantize(
+                np.concatenate([m[:SHOWN_UNITS, ::THUMB_STEP, ::THUMB_STEP].ravel() for m in maps])
             ),
         }
         weights = session.model.get_weights()

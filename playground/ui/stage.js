@@ -36,7 +36,7 @@ export function decode(buffer) {
 
 const CSS = `
 :host { display: block; }
-.stage { display: flex; flex-wrap: wrap; gap: 14px 22px; align-items: flex-start; font-family: inherit; }
+.pg-stage { display: flex; flex-wrap: wrap; gap: 14px 22px; align-items: flex-start; font-family: inherit; }
 .col { position: relative; }
 .heading { text-transform: uppercase; letter-spacing: .06em; font-size: 13px; font-weight: 700; margin: 0 8px 0 0; }
 .head { display: flex; align-items: center; gap: 6px; min-height: 30px; flex-wrap: wrap; }
@@ -106,7 +106,7 @@ class Stage {
     this.model = model;
     this.scene = null;
     this.frame = null; // the last frame painted (its sections)
-    this.pending = null; // the newest frame received, not painted yet
+    this.queue = []; // frames received, not painted yet
     this.history = [];
     this.points = new Float32Array(0);
     this.tiles = null;
@@ -156,7 +156,12 @@ class Stage {
     if (data && data.type === "scene") { this.setScene(data); return; }
     let buffer = data;
     if (ArrayBuffer.isView(data)) buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    this.pending = buffer;
+    // One frame painted per animation frame, oldest first: the server keeps one
+    // frame ahead (two in flight), so every animation frame has a new one and
+    // none is trained without being shown. After a stall only the newest is kept
+    // (its confirmation covers the ones before it).
+    this.queue.push(buffer);
+    if (this.queue.length > 3) this.queue.splice(0, this.queue.length - 1);
     if (!this.raf) this.raf = requestAnimationFrame(() => this.paintPending());
   }
 
@@ -168,9 +173,9 @@ class Stage {
 
   paintPending() {
     this.raf = null;
-    const buffer = this.pending;
-    this.pending = null;
-    if (buffer === null) return;
+    const buffer = this.queue.shift();
+    if (this.queue.length) this.raf = requestAnimationFrame(() => this.paintPending());
+    if (buffer === undefined) return;
     let frame = null;
     try {
       frame = decode(buffer);
@@ -209,7 +214,7 @@ class Stage {
 
   // ---------------------------------------------------------------------- DOM
   build(root) {
-    this.root = el("div", "stage", root);
+    this.root = el("div", "pg-stage", root);
     const style = document.createElement("style");
     style.textContent = CSS;
     root.prepend(style);
@@ -343,6 +348,7 @@ class Stage {
     this.chartH = Math.round(70 * k);
     this.layoutNetwork(gutter, needW(u), needH(u));
     this.layoutOutput();
+    this.pointsDirty = true;
     this.paintAll();
   }
 
@@ -495,7 +501,7 @@ class Stage {
   paint(frame) {
     const s = frame.sections;
     if (s[SECTION.TILES]) this.tiles = s[SECTION.TILES].slice();
-    if (s[SECTION.POINTS]) this.points = s[SECTION.POINTS].slice();
+    if (s[SECTION.POINTS]) { this.points = s[SECTION.POINTS].slice(); this.pointsDirty = true; }
     const r = s[SECTION.READOUT];
     if (s[SECTION.HISTORY]) {
       const rows = s[SECTION.HISTORY], start = r[4];
@@ -519,16 +525,28 @@ class Stage {
     this.readAcc.textContent = Number.isFinite(acc) ? `${(100 * acc).toFixed(1)}%` : "–";
     if (this.outPx) {
       this.paintHeat();
-      this.paintPoints();
+      if (this.pointsDirty) this.paintPoints();
     }
     if (sc.parts.includes("network")) {
       this.paintEdges();
       this.paintNodes();
     }
+    // The curves are redrawn ten times a second at most: they read as smooth, and
+    // a long history is the most costly thing on the stage to draw.
+    // (A frame that comes sooner is drawn a little later, so the last one always is.)
     if (sc.parts.includes("loss")) {
-      this.drawChart(this.lossChart);
-      if (sc.kind !== "regression") this.drawChart(this.accChart);
+      const wait = (this.chartsAt || 0) + 100 - performance.now();
+      if (wait <= 0) this.drawCharts();
+      else if (!this.chartTimer) this.chartTimer = setTimeout(() => this.drawCharts(), wait);
     }
+  }
+
+  drawCharts() {
+    clearTimeout(this.chartTimer);
+    this.chartTimer = null;
+    this.chartsAt = performance.now();
+    this.drawChart(this.lossChart);
+    if (this.scene.kind !== "regression") this.drawChart(this.accChart);
   }
 
   paintHeat() {
@@ -596,6 +614,7 @@ class Stage {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
+    this.pointsDirty = false;
     this.nTrain.textContent = String(nTrain);
     this.nTest.textContent = String(p.length / 4 - nTrain);
   }
