@@ -184,12 +184,16 @@ class Playground(TrainingPage):
             name: knob(self.config, name, width=122, margin=(5, 5), sizing_mode=None)
             for name in TOP_KNOBS
         }
+        transport = pn.Row(
+            self.play, self.step_button, self.reset_button, self.transport_help, margin=(0, 4)
+        )
+        knobs = pn.FlexBox(
+            self.speed, *self._top_controls.values(), align_items="flex-end", margin=0
+        )
+        # An embedded page keeps Play and the counter even when it shows no knobs.
         top = pn.FlexBox(
-            pn.Row(
-                self.play, self.step_button, self.reset_button, self.transport_help, margin=(0, 4)
-            ),
-            self.speed,
-            *self._top_controls.values(),
+            transport,
+            knobs,
             styles={"background": t.panel, "border-bottom": f"1px solid {t.grid}"},
             sizing_mode="stretch_width",
             align_items="flex-end",
@@ -224,7 +228,15 @@ class Playground(TrainingPage):
             # takes what the data column leaves (and the whole width on a phone)
             styles={"flex": "1 1 340px", "min-width": "0"},
         )
-        left = pn.Column(self.sidebar, data_col, width=230, margin=0)
+        # After the stage in the page's order, so a phone shows the picture first;
+        # beside it, on the left, wherever there is room for both.
+        left = pn.Column(
+            self.sidebar,
+            data_col,
+            width=230,
+            margin=0,
+            stylesheets=["@media (min-width: 700px) { :host { order: -1; } }"],
+        )
         #: What ``hide=`` may name: every knob on the page and these parts (the
         #: stage's own parts, STAGE_HIDEABLE, are hidden inside the stage).
         self.hideable = {
@@ -239,17 +251,18 @@ class Playground(TrainingPage):
             "dataset": (self.picker,),
             "regenerate": (self.regenerate,),
             "speed": (self.speed,),
+            "play": (transport,),
             "brush": (self.brush_row,),
             **{name: () for name in STAGE_HIDEABLE},
         }
         #: What an embedded page's ``show=`` picks from (the stage draws the rest).
-        self.parts = {"controls": top, "data": left}
+        self.parts = {"controls": knobs, "data": left}
         self._data_col = data_col
         return pn.Column(
             top,
             self.notice,
             self.message,
-            pn.FlexBox(left, stage_col, sizing_mode="stretch_width", flex_wrap="wrap"),
+            pn.FlexBox(stage_col, left, sizing_mode="stretch_width", flex_wrap="wrap"),
             sizing_mode="stretch_width",
             styles={"background": t.background, "color": t.text},
             stylesheets=[CSS],

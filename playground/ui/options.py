@@ -15,7 +15,16 @@ import param
 
 #: Controls a lecturer can hide (``hide=learning_rate,regularization``): the
 #: knobs on the page plus these parts of it.
-HIDEABLE_PARTS = ("dataset", "regenerate", "layers", "speed", "editor", "brush", "features")
+HIDEABLE_PARTS = (
+    "dataset",
+    "regenerate",
+    "layers",
+    "speed",
+    "editor",
+    "brush",
+    "features",
+    "play",
+)
 #: Parts an embedded page can show (``show=network,output,loss``).
 PARTS = ("controls", "data", "network", "output", "loss")
 TRUE = {"1", "true", "yes", "on"}

@@ -309,6 +309,11 @@ class Stage {
     this.relayout();
   }
 
+  // Where the first row of nodes starts: under each layer's -/+ buttons and its title.
+  netTop(k) {
+    return Math.round((this.scene.hide.includes("layers") ? 22 : 46) * k);
+  }
+
   nodeCount() {
     return this.scene.layers.reduce((n, units) => n + Math.min(units, this.scene.shown), 0);
   }
@@ -327,23 +332,37 @@ class Stage {
     const showNet = sc.parts.includes("network"), showOut = sc.parts.includes("output");
     const showLoss = sc.parts.includes("loss");
     const chartH = showLoss ? Math.round(70 * k) * (sc.kind === "regression" ? 1 : 2) + 8 : 0;
-    const outChrome = 30 + 28 + (showOut ? 34 : 0) + chartH + 4;
+    // what the output column holds besides the map: heading, readouts (which may
+    // wrap), legend and counts, the curves
+    this.outCol.style.width = "";
+    const text = this.outCol.firstChild.offsetHeight + this.readout.offsetHeight;
+    const outChrome = Math.max(58, text) + 10 + (showOut ? 40 : 0) + chartH + 16;
     // the diagram: unit u pixels a row; label gutter on the left for the feature names
     const gutter = Math.round(58 * k);
     const needW = (u) => gutter + (2.3 * (cols - 1) + 0.62) * u + 24;
-    const needH = (u) => (rows - 1 + 0.62) * u + 40 + 34;
-    let out = showOut ? Math.min(Math.round(330 * k), Math.max(180, avail - outChrome)) : 0;
+    const top0 = this.netTop(k);
+    const needH = (u) => (rows - 1 + 0.62) * u + top0 + 10;
+    const outMax = Math.round(440 * k);
+    let out = showOut ? Math.min(outMax, Math.max(180, avail - outChrome)) : 0;
     const outW = Math.max(out, showLoss ? Math.round(260 * k) : 0) + (showOut ? 46 : 0);
     let side = showNet && width >= needW(34) + outW + 22;
-    let u = Math.round(58 * k);
+    let u = Math.round(64 * k);
     if (showNet) {
       const room = side ? width - outW - 22 : width;
       u = Math.max(24, Math.min(u, Math.floor((room - gutter - 24) / (2.3 * (cols - 1) + 0.62))));
-      if (side || !showOut) u = Math.max(24, Math.min(u, Math.floor((avail - 74) / (rows - 1 + 0.62))));
+      if (side || !showOut) u = Math.max(24, Math.min(u, Math.floor((avail - top0 - 44) / (rows - 1 + 0.62))));
     }
-    if (!side && showOut) out = Math.min(out, Math.max(180, width - 46), Math.round(330 * k));
+    // stacked (a phone): the output below the network takes the width there is
+    if (!side && showOut) out = Math.max(180, Math.min(outMax, width - 46));
     this.u = u;
     this.outPx = out;
+    // the output column keeps the width it was given: its text wraps inside it
+    this.outCol.style.width = side || !showNet ? `${outW}px` : "";
+    if (side && this.readout.offsetHeight + this.outCol.firstChild.offsetHeight > text + 4) {
+      // the readouts wrap in the narrower column: give the map the room they take
+      out = Math.max(180, out - (this.readout.offsetHeight + this.outCol.firstChild.offsetHeight - text));
+      this.outPx = out;
+    }
     this.chartW = Math.max(180, out || Math.min(width, Math.round(330 * k)));
     this.chartH = Math.round(70 * k);
     this.layoutNetwork(gutter, needW(u), needH(u));
@@ -354,7 +373,7 @@ class Stage {
 
   layoutNetwork(gutter, w, h) {
     const sc = this.scene, u = this.u, node = 0.62 * u, k = sc.scale;
-    const x0 = gutter, y0 = 34;
+    const x0 = gutter, y0 = this.netTop(k), titleY = y0 - Math.round(18 * k);
     const col = (c) => x0 + 2.3 * c * u;
     const nodes = [], edges = [], biases = [];
     sc.features.forEach((f, r) => nodes.push({kind: "feature", name: f.name, label: f.label, on: f.on,
@@ -411,11 +430,11 @@ class Stage {
       t.style.transform = "translateX(-50%)";
       return t;
     };
-    title("Features", col(0) + node / 2, 16);
+    title("Features", col(0) + node / 2, titleY);
     const hideLayers = sc.hide.includes("layers");
     sc.layers.forEach((units, l) => {
       const cx = col(l + 1) + node / 2;
-      title(l === last ? "Output" : `${units} neuron${units === 1 ? "" : "s"}`, cx, 16);
+      title(l === last ? "Output" : `${units} neuron${units === 1 ? "" : "s"}`, cx, titleY);
       if (units > sc.shown) title(`+${units - sc.shown} more`, cx, y0 + sc.shown * u - 0.25 * u);
       if (l < last && !hideLayers) {
         const pm = el("div", "pm", this.buttons);
@@ -431,11 +450,8 @@ class Stage {
         plus.disabled = units >= sc.item_bounds[1];
         minus.onclick = (e) => { e.stopPropagation(); this.send({t: "neurons", layer: l, delta: -1}); };
         plus.onclick = (e) => { e.stopPropagation(); this.send({t: "neurons", layer: l, delta: 1}); };
-        title(`${units} neuron${units === 1 ? "" : "s"}`, cx, 18).remove();
       }
     });
-    // the layer titles sit under the buttons when there are buttons
-    if (!hideLayers) for (const t of this.labels.querySelectorAll(".label")) t.style.top = `${parseFloat(t.style.top) + 4}px`;
   }
 
   layoutOutput() {
@@ -455,7 +471,7 @@ class Stage {
       bx.style.fontSize = `${fs}px`;
       bx.style.left = `${f * out}px`;
       bx.style.top = `${out + 2}px`;
-      bx.style.transform = "translateX(-50%)";
+      bx.style.transform = `translateX(${-50 * (1 + Math.sign(v))}%)`; // the ends stay inside
       const by = el("div", "ticks", this.ticks, String(v));
       by.style.fontSize = `${fs}px`;
       by.style.left = `${out + 4}px`;
