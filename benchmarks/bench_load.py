@@ -5,16 +5,17 @@
 
 Starts ``playground serve`` (or uses ``--url``; ``--backends K`` starts K
 processes behind Debian's nginx as ``playground nginx`` configures it, the way
-a department serves a big class), then opens N sessions with a
-light client that speaks Bokeh's websocket protocol the way the page does:
-it loads the page over HTTP, pulls the document, sends "document ready" (the
-``autoplay`` link starts training), and confirms each frame it receives just
-as the browser's ``requestAnimationFrame`` echo does. Headless Chromium would
-itself need the two cores for 30 pages, so it would measure the browser, not
-the server; this client costs about a millisecond of CPU per frame.
+a department serves a big class), then opens N sessions at once with a light
+client that speaks to the server as the page does: it loads the page over
+HTTP, pulls the Bokeh document, sends "document ready" (the ``autoplay`` link
+starts training), opens the stage's own websocket and confirms each frame as
+the stage does once it has painted it (at most one per 60 Hz refresh).
+Headless Chromium would itself need the two cores for 30 pages, so it would
+measure the browser, not the server.
 
-It reports, per session, frames per second received and the spread of the
-intervals between frames, plus the server's CPU (in cores) and memory, and
+It reports how long until every page showed its first frame and the server's
+CPU per new session; per session, frames per second received and the spread of
+the intervals between frames, plus the server's CPU (in cores) and memory, and
 checks every frame: frame numbers must arrive in order without gaps and the
 epoch counter must never go back ("fewer frames, never wrong frames").
 
@@ -43,13 +44,16 @@ from pathlib import Path
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
+from playground.ui.frame import FrameError, unpack
+
 TOKEN = re.compile(r'"token":\s*"([^"]+)"')
-EPOCH = re.compile(r"id='epoch'>([\d,]+)<")
 READY = {
     "kind": "MessageSent",
     "msg_type": "bokeh_event",
     "msg_data": {"type": "event", "name": "document_ready", "values": {"type": "map"}},
 }
+#: A browser paints (and so confirms) at most one frame per 60 Hz refresh.
+REFRESH_S = 1 / 60
 
 
 def cpu_seconds(pid: int) -> float:
@@ -72,23 +76,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def find_ids(doc: dict, css_class: str) -> list[str]:
-    """Ids of the models in a serialized Bokeh document carrying ``css_class``."""
-    found, stack = [], [doc]
+def find_channel(doc: dict) -> str:
+    """The live stage's websocket token in a serialized Bokeh document."""
+    stack = [doc]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             attrs = node.get("attributes")
-            if isinstance(attrs, dict) and css_class in (attrs.get("css_classes") or []):
-                found.append(node["id"])
+            if isinstance(attrs, dict) and attrs.get("channel"):
+                return attrs["channel"]
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return found
+    raise RuntimeError("no live stage in the document")
 
 
 class Client:
-    """One student's tab, minus the drawing."""
+    """One student's tab, minus the drawing: it loads the page, pulls the
+    document, says "document ready" (the ``autoplay`` link starts training),
+    opens the stage's websocket and confirms each frame as the page does once it
+    has painted it, one per 60 Hz refresh at most."""
 
     def __init__(self, url: str, query: str):
         self.url, self.query = url.rstrip("/"), query
@@ -96,17 +103,19 @@ class Client:
         self.frames: list[int] = []
         self.epochs: list[int] = []
         self.errors: list[str] = []
-        self.ws = None
+        self.first_frame_at: float | None = None
+        self.ws = self.live = None
 
     async def open(self) -> None:
         page = await AsyncHTTPClient().fetch(f"{self.url}/?{self.query}", request_timeout=120)
         token = TOKEN.search(page.body.decode()).group(1)
-        # nginx's route cookie keeps the websocket on the process holding the session.
+        # nginx's route cookie keeps both websockets on the process holding the session.
         cookies = "; ".join(c.split(";")[0] for c in page.headers.get_list("Set-Cookie"))
-        ws_url = self.url.replace("http", "ws", 1) + f"/ws?{self.query}"
+        headers = {"Cookie": cookies} if cookies else {}
+        ws = self.url.replace("http", "ws", 1)
         request = HTTPRequest(
-            ws_url,
-            headers={"Cookie": cookies} if cookies else {},
+            f"{ws}/ws?{self.query}",
+            headers=headers,
             connect_timeout=120,  # a loaded server may take a while to answer
             request_timeout=120,
         )
@@ -114,11 +123,16 @@ class Client:
         await self._read()  # ACK
         self._send("PULL-DOC-REQ", {})
         reply = await self._read()
-        doc = reply["doc"]
-        self.frame_id = find_ids(doc, "pg-frame-no")[0]
-        self.painted_id = find_ids(doc, "pg-painted")[0]
-        self.epoch_id = find_ids(doc, "pg-epoch")[0]
+        channel = find_channel(reply["doc"])
         self._send("PATCH-DOC", {"events": [READY]})
+        live = HTTPRequest(
+            f"{ws}/pg-live?token={channel}",
+            headers={**headers, "Origin": self.url},
+            connect_timeout=120,
+            request_timeout=120,
+        )
+        self.live = await websocket_connect(live)
+        self.live.write_message(json.dumps({"t": "hello"}))
 
     def _send(self, msgtype: str, content: dict) -> None:
         header = {"msgid": uuid.uuid4().hex, "msgtype": msgtype}
@@ -126,7 +140,7 @@ class Client:
             self.ws.write_message(json.dumps(part))
 
     async def _read(self) -> dict | None:
-        """The content of the next whole message (its binary buffers skipped)."""
+        """The content of the next whole Bokeh message (its binary buffers skipped)."""
         header = await self.ws.read_message()
         if header is None:
             return None
@@ -136,40 +150,54 @@ class Client:
             await self.ws.read_message()
         return json.loads(content)
 
+    async def _drain_bokeh(self) -> None:
+        """Read (and drop) what Bokeh's websocket says: widget updates."""
+        while await self.ws.read_message() is not None:
+            pass
+
     async def run(self, until: float) -> None:
-        while time.monotonic() < until:
-            try:
-                content = await asyncio.wait_for(self._read(), timeout=until - time.monotonic())
-            except asyncio.TimeoutError:
-                break
-            if content is None:
-                self.errors.append("connection closed by the server")
-                return
-            frame = epoch = None
-            for ev in content.get("events", ()):
-                model = ev.get("model", {}).get("id")
-                if model == self.frame_id and ev.get("attr") == "value":
-                    frame = ev["new"]
-                elif model == self.epoch_id and ev.get("attr") == "text":
-                    m = EPOCH.search(ev["new"])
-                    epoch = int(m.group(1).replace(",", "")) if m else None
-            if frame is None:
-                continue
-            if self.frames and frame != self.frames[-1] + 1:
-                self.errors.append(f"frame {frame} after {self.frames[-1]}")
-            if epoch is not None and self.epochs and epoch < self.epochs[-1]:
-                self.errors.append(f"epoch {epoch} after {self.epochs[-1]}")
-            self.times.append(time.monotonic())
-            self.frames.append(frame)
-            if epoch is not None:
+        drain = asyncio.ensure_future(self._drain_bokeh())
+        next_refresh = time.monotonic()
+        try:
+            while time.monotonic() < until:
+                try:
+                    message = await asyncio.wait_for(
+                        self.live.read_message(), timeout=until - time.monotonic()
+                    )
+                except asyncio.TimeoutError:
+                    break
+                if message is None:
+                    self.errors.append("connection closed by the server")
+                    return
+                if isinstance(message, str):
+                    continue  # a scene
+                try:
+                    header, _ = unpack(message)
+                except FrameError as err:
+                    self.errors.append(str(err))
+                    continue
+                frame, epoch = header["frame"], header["epoch"]
+                if self.frames and frame != self.frames[-1] + 1:
+                    self.errors.append(f"frame {frame} after {self.frames[-1]}")
+                if self.epochs and epoch < self.epochs[-1]:
+                    self.errors.append(f"epoch {epoch} after {self.epochs[-1]}")
+                now = time.monotonic()
+                if self.first_frame_at is None:
+                    self.first_frame_at = now
+                self.times.append(now)
+                self.frames.append(frame)
                 self.epochs.append(epoch)
-            # What the page's requestAnimationFrame echo does once it draws.
-            ev = {"kind": "ModelChanged", "model": {"id": self.painted_id}, "attr": "value"}
-            self._send("PATCH-DOC", {"events": [{**ev, "new": frame}]})
+                # Painted at the next refresh, then confirmed.
+                next_refresh = max(now, next_refresh + REFRESH_S)
+                await asyncio.sleep(next_refresh - now)
+                self.live.write_message(json.dumps({"t": "ack", "f": frame}))
+        finally:
+            drain.cancel()
 
     def close(self) -> None:
-        if self.ws is not None:
-            self.ws.close()
+        for ws in (self.ws, self.live):
+            if ws is not None:
+                ws.close()
 
     def stats(self, start: float) -> dict:
         times = [t for t in self.times if t >= start]
@@ -231,13 +259,19 @@ def servers(backends: int):
 
 
 async def measure(url: str, n: int, seconds: float, query: str, pids: list[int]) -> dict:
+    AsyncHTTPClient.configure(None, max_clients=max(10, n))  # every page load at once
     clients = [Client(url, query) for _ in range(n)]
+    cpu_open = sum(map(cpu_seconds, pids)) if pids else float("nan")
     t_open = time.monotonic()
-    runs = []
-    for c in clients:  # one after another, as students trickle in
-        await c.open()
-        runs.append(asyncio.ensure_future(c.run(float("inf"))))
-    opened_s = time.monotonic() - t_open
+    # Everybody opens the link at once (a teacher says "go").
+    await asyncio.gather(*(c.open() for c in clients))
+    runs = [asyncio.ensure_future(c.run(float("inf"))) for c in clients]
+    while any(c.first_frame_at is None for c in clients):
+        if time.monotonic() - t_open > 300:
+            raise RuntimeError("some pages showed no frame within 300 s")
+        await asyncio.sleep(0.05)
+    opened_s = max(c.first_frame_at for c in clients) - t_open
+    cpu_open = (sum(map(cpu_seconds, pids)) - cpu_open) / n if pids else float("nan")
     await asyncio.sleep(3)  # let every loop settle
     start = time.monotonic()
     cpu0, client0 = sum(map(cpu_seconds, pids)), time.process_time()
@@ -257,6 +291,7 @@ async def measure(url: str, n: int, seconds: float, query: str, pids: list[int])
         "seconds": seconds,
         "query": query,
         "open_all_s": opened_s,
+        "server_cpu_s_per_new_session": cpu_open,
         "fps_min": min(fps),
         "fps_median": statistics.median(fps),
         "fps_total": sum(fps),
@@ -276,8 +311,10 @@ async def measure(url: str, n: int, seconds: float, query: str, pids: list[int])
 def report(r: dict) -> None:
     print(
         f"{r['sessions']} sessions ({r['query'] or 'default page'}) on "
-        f"{r['server_processes'] or 'an outside'} server process(es), opened in "
-        f"{r['open_all_s']:.1f} s, watched {r['seconds']:.0f} s"
+        f"{r['server_processes'] or 'an outside'} server process(es), all opened at once "
+        f"and showing a frame in {r['open_all_s']:.1f} s "
+        f"({r['server_cpu_s_per_new_session'] * 1e3:.0f} ms of server CPU each), "
+        f"watched {r['seconds']:.0f} s"
     )
     print(
         f"  frames per session: min {r['fps_min']:.1f}, median {r['fps_median']:.1f} per second "

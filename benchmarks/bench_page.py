@@ -1,15 +1,23 @@
-"""How smooth the live page is for a person watching it.
+"""How smooth the live page is for a person watching it, beside the original.
 
-    python benchmarks/bench_page.py [--seconds 20] [--query "dataset=spiral"] [--json]
+    python benchmarks/bench_page.py [--seconds 20] [--query "dataset=spiral"] [--epf 10] [--json]
+    python benchmarks/bench_page.py --compare [--seconds 10] [--repeats 3] [--json]
 
 Starts ``playground serve``, opens the page in headless Chromium (Debian's
-``chromium``), presses Play and, inside the page, samples the epoch counter on
-every animation frame. It reports:
+``chromium``, 1600x1000 as the original's ``measure.py`` does), presses Play and,
+inside the page, samples the epoch counter on every animation frame. It reports:
 
 * frames per second a person sees: how often the counter's text changes;
 * the spread of the intervals between those changes (median, 95th percentile);
 * epochs trained per second;
 * the server's CPU time per displayed frame (from /proc, user + system).
+
+``--compare`` runs, in one go and on the same machine and browser, our page and
+the original TensorFlow Playground (``../shared/peers/tfpg/measure.py``, an
+unmodified build) on the same setups: the default (circle, 4-2 tanh, learning
+rate 0.03, batch 10), the spiral with 8-8-8 and six inputs, and the default at
+10 epochs per frame. The two are measured turn about, ``--repeats`` times each,
+and it prints medians and our-to-their ratios.
 
 Not a test: machines differ and are noisy. The README quotes its output.
 """
@@ -19,12 +27,40 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from bench_load import cpu_seconds, servers
 from playwright.sync_api import sync_playwright
 
 from playground.ui.browser import CHROMIUM, CHROMIUM_ARGS
+
+PEER = Path(__file__).resolve().parents[2] / "shared" / "peers" / "tfpg" / "measure.py"
+VIEWPORT = {"width": 1600, "height": 1000}  # as the original's measure.py
+SPIRAL_FEATURES = "x1,x2,x1sq,x2sq,sinx1,sinx2"
+#: (name, our query, our epochs per frame, the original's URL hash)
+SETUPS = (
+    (
+        "circle 4-2 (default)",
+        "",
+        1,
+        "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+        "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.1&showTestData=false"
+        "&discretize=false&percTrainData=50&x=true&y=true",
+    ),
+    (
+        "spiral 8-8-8, six inputs",
+        f"dataset=spiral&hidden=8,8,8&features={SPIRAL_FEATURES}",
+        1,
+        "#activation=tanh&batchSize=10&dataset=spiral&regDataset=reg-plane&learningRate=0.03"
+        "&regularizationRate=0&noise=0&networkShape=8,8,8&seed=0.1&showTestData=false"
+        "&discretize=false&percTrainData=50&x=true&y=true&xSquared=true&ySquared=true"
+        "&xTimesY=false&sinX=true&sinY=true",
+    ),
+    ("circle 4-2, 10 epochs per frame", "", 10, None),  # the original has no such knob
+)
 
 # Finds #epoch through Panel's shadow roots, then records each change of its text.
 SAMPLER = """
@@ -54,49 +90,124 @@ async (seconds) => {
 """
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seconds", type=float, default=20.0, help="how long to watch")
-    ap.add_argument("--query", default="", help="page query, e.g. 'dataset=spiral&hidden=8,8'")
-    ap.add_argument("--json", action="store_true", help="end with one JSON line")
-    args = ap.parse_args()
-
-    with servers(1) as (base, pids), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{base}/?{args.query}")
+def measure_ours(base: str, pid: int, browser, query: str, seconds: float, epf: int) -> dict:
+    """Our page's visible frames, epochs and server CPU per frame for ``seconds``."""
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(f"{base}/?{query}")
         page.locator("#epoch").wait_for(timeout=60_000)
         page.wait_for_function(
             "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
         )
+        if epf != 1:
+            page.get_by_label("Epochs per frame").select_option(str(epf))
         page.get_by_role("button", name="▶ Play").click()
         time.sleep(2)  # let the loop settle
-        cpu0 = cpu_seconds(pids[0])
-        changes = page.evaluate(SAMPLER, args.seconds)
-        cpu1 = cpu_seconds(pids[0])
-        browser.close()
-
+        cpu0 = cpu_seconds(pid)
+        changes = page.evaluate(SAMPLER, seconds)
+        cpu1 = cpu_seconds(pid)
+        page.get_by_role("button", name="❚❚ Pause").click()
+    finally:
+        page.close()
     times = [t for t, _ in changes[1:]]
     epochs = [int(text.replace(",", "")) for _, text in changes[1:] if text]
     frames = len(times) - 1
     span = (times[-1] - times[0]) / 1000 if frames > 0 else float("nan")
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    result = {
+    gaps = [b - a for a, b in zip(times, times[1:])] or [float("nan")]
+    return {
         "fps": frames / span,
         "interval_median_ms": statistics.median(gaps),
         "interval_p95_ms": sorted(gaps)[int(0.95 * (len(gaps) - 1))],
         "epochs_per_s": (epochs[-1] - epochs[0]) / span,
         "server_cpu_ms_per_frame": (cpu1 - cpu0) * 1000 / max(frames, 1),
-        "seconds": args.seconds,
-        "query": args.query,
     }
+
+
+def measure_theirs(peer: Path, url_hash: str, seconds: float) -> dict:
+    """The original's visible frames and epochs per second (its own measure.py)."""
+    out = subprocess.run(
+        [sys.executable, str(peer), "--seconds", str(seconds), "--hash", url_hash, "--warmup", "2"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def compare(seconds: float, repeats: int, peer: Path) -> list[dict]:
+    """Ours and theirs on every setup, turn about; medians and ratios."""
+    rows = []
+    with servers(1) as (base, pids), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        measure_ours(base, pids[0], browser, "", 3, 1)  # a first page warms the server
+        theirs_by_hash: dict[str, list[dict]] = {}
+        for name, query, epf, url_hash in SETUPS:
+            ours, theirs = [], []
+            reference = url_hash or SETUPS[0][3]
+            for _ in range(repeats):
+                ours.append(measure_ours(base, pids[0], browser, query, seconds, epf))
+                if url_hash is not None or reference not in theirs_by_hash:
+                    theirs.append(measure_theirs(peer, reference, seconds))
+            theirs_by_hash.setdefault(reference, []).extend(theirs)
+            theirs = theirs_by_hash[reference]
+            row = {
+                "setup": name,
+                "epochs_per_frame": epf,
+                "repeats": repeats,
+                "ours_fps": _median(ours, "fps"),
+                "ours_epochs_per_s": _median(ours, "epochs_per_s"),
+                "ours_server_cpu_ms_per_frame": _median(ours, "server_cpu_ms_per_frame"),
+                "ours_interval_p95_ms": _median(ours, "interval_p95_ms"),
+                "theirs_fps": _median(theirs, "fps"),
+                "theirs_epochs_per_s": _median(theirs, "epochs_per_s"),
+            }
+            row["fps_ratio"] = row["ours_fps"] / row["theirs_fps"]
+            row["epochs_ratio"] = row["ours_epochs_per_s"] / row["theirs_epochs_per_s"]
+            rows.append(row)
+            print(
+                f"{name}: ours {row['ours_fps']:.1f} fps, {row['ours_epochs_per_s']:.0f} epochs/s, "
+                f"{row['ours_server_cpu_ms_per_frame']:.2f} ms server CPU a frame | original "
+                f"{row['theirs_fps']:.1f} fps, {row['theirs_epochs_per_s']:.0f} epochs/s | "
+                f"ratio fps {row['fps_ratio']:.2f}, epochs {row['epochs_ratio']:.2f}",
+                flush=True,
+            )
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=20.0, help="how long to watch")
+    ap.add_argument("--query", default="", help="page query, e.g. 'dataset=spiral&hidden=8,8'")
+    ap.add_argument("--epf", type=int, default=1, help="epochs per frame")
+    ap.add_argument("--compare", action="store_true", help="side by side with the original")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each page (--compare)")
+    ap.add_argument("--peer", type=Path, default=PEER, help="the original's measure.py")
+    ap.add_argument("--json", action="store_true", help="end with JSON lines")
+    args = ap.parse_args()
+
+    if args.compare:
+        rows = compare(args.seconds, args.repeats, args.peer)
+        if args.json:
+            for row in rows:
+                print(json.dumps(row))
+        return
+    with servers(1) as (base, pids), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        result = measure_ours(base, pids[0], browser, args.query, args.seconds, args.epf)
+        browser.close()
+    result.update(seconds=args.seconds, query=args.query, epochs_per_frame=args.epf)
     print(
         f"frames a person sees: {result['fps']:.1f} per second "
         f"(interval median {result['interval_median_ms']:.1f} ms, "
         f"p95 {result['interval_p95_ms']:.1f} ms)"
     )
     print(f"training: {result['epochs_per_s']:.0f} epochs per second")
-    print(f"server CPU: {result['server_cpu_ms_per_frame']:.1f} ms per displayed frame")
+    print(f"server CPU: {result['server_cpu_ms_per_frame']:.2f} ms per displayed frame")
     if args.json:
         print(json.dumps(result))
 

@@ -107,6 +107,7 @@ class Playground(TrainingPage):
         super().__init__(config, theme, **overrides)
         t = self.theme
         self.frames = FrameBuilder(t)
+        self._hidden: frozenset[str] = frozenset()
         self.stage = Stage(self._from_browser, socket=live_socket)
         self.picker = DatasetPicker(self.config, t, self._pick_dataset)
         doc = pn.state.curdoc
@@ -188,7 +189,12 @@ class Playground(TrainingPage):
             self.play, self.step_button, self.reset_button, self.transport_help, margin=(0, 4)
         )
         knobs = pn.FlexBox(
-            self.speed, *self._top_controls.values(), align_items="flex-end", margin=0
+            self.speed,
+            *self._top_controls.values(),
+            align_items="flex-end",
+            margin=0,
+            # beside the buttons while there is room; below them on a phone
+            styles={"flex": "1 1 0", "min-width": "min(100%, 560px)"},
         )
         # An embedded page keeps Play and the counter even when it shows no knobs.
         top = pn.FlexBox(
@@ -240,14 +246,8 @@ class Playground(TrainingPage):
         #: What ``hide=`` may name: every knob on the page and these parts (the
         #: stage's own parts, STAGE_HIDEABLE, are hidden inside the stage).
         self.hideable = {
-            **{
-                name: (w,)
-                for name, w in {
-                    **self._top_controls,
-                    **self._data_controls,
-                    **self._more_controls,
-                }.items()
-            },
+            **{name: (w,) for name, w in {**self._top_controls, **self._data_controls}.items()},
+            **{name: () for name in MORE_KNOBS},  # not built while hidden (see _more_card)
             "dataset": (self.picker,),
             "regenerate": (self.regenerate,),
             "speed": (self.speed,),
@@ -270,19 +270,31 @@ class Playground(TrainingPage):
 
     def _more_card(self) -> pn.Card:
         """Every other knob (initialisation, dropout, batch norm, schedule, ...),
-        folded away until wanted."""
-        self._more_controls = {
-            name: knob(self.config, name, width=170, sizing_mode=None) for name in MORE_KNOBS
-        }
-        return pn.Card(
-            pn.FlexBox(*self._more_controls.values()),
+        folded away until wanted, and built only then: fifteen widgets nobody
+        has opened would be a fifth of what a new session costs the server."""
+        self._more_controls: dict[str, pn.viewable.Viewable] = {}
+        card = pn.Card(
             title="More knobs",
             collapsed=True,
             sizing_mode="stretch_width",
             margin=(10, 5),
         )
 
+        def build(event=None) -> None:
+            if card.collapsed or card.objects:
+                return
+            self._more_controls = {
+                name: knob(self.config, name, width=170, sizing_mode=None)
+                for name in MORE_KNOBS
+                if name not in self._hidden
+            }
+            card.objects = [pn.FlexBox(*self._more_controls.values())]
+
+        card.param.watch(build, "collapsed")
+        return card
+
     def hide(self, names) -> None:
+        self._hidden = frozenset(names)  # (the More knobs are built without these)
         super().hide(names)
         self.frames.hidden = frozenset(n for n in names if n in STAGE_HIDEABLE)
         self._render()

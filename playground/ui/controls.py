@@ -8,13 +8,17 @@ TensorFlow Playground offers them), sliders for percentages.
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import panel as pn
-from bokeh.events import Tap
+import param
 from bokeh.models import PrintfTickFormatter
-from bokeh.plotting import figure
+from panel.custom import JSComponent
+from PIL import Image, ImageDraw
 
 from playground.data import DATASETS, make_dataset
 from playground.experiment import Config
@@ -60,71 +64,94 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     return widget if "description" in cls.param else with_tip(widget, p.doc)
 
 
-class DatasetPicker(pn.viewable.Viewer):
-    """A thumbnail per 2-D data set; clicking one picks it (the Select is kept in sync)."""
+class DatasetPicker(JSComponent):
+    """A thumbnail per 2-D data set; clicking one picks it.
 
-    SIZE = 58
+    One small component with the thumbnails as images, not a Bokeh figure each:
+    nine figures were 260 of a page's 450 Bokeh models, and so most of what a
+    new session cost the server to build and send. The images are drawn once
+    per server process and theme (:func:`thumbnails`) and shared by every page.
+    """
 
-    def __init__(self, config: Config, theme: Theme, on_pick: Callable[[str], None]):
-        super().__init__()
-        self._config = config
-        self._on_pick = on_pick
-        self.theme = theme
-        self._figures = {name: self._thumbnail(name) for name in PICKER_SETS}
-        grid = pn.GridBox(
-            *[
-                pn.Column(
-                    pn.pane.Bokeh(f, margin=0),
-                    pn.pane.HTML(
-                        f"<div style='font-size:10px;text-align:center;width:{self.SIZE}px'>"
-                        f"{DATASETS[n].label}</div>",
-                        margin=(0, 2),
-                    ),
-                    margin=2,
-                )
-                for n, f in self._figures.items()
-            ],
-            ncols=3,
-        )
-        self._layout = pn.Column(pn.pane.HTML("<b>Which dataset do you want to use?</b>"), grid)
-        config.param.watch(lambda e: self._highlight(), "dataset")
-        self._highlight()
+    value = param.String(default="", doc="The data set picked.")
+    options = param.List(default=[], doc="name, label, tooltip and image of each data set.")
 
-    def _thumbnail(self, name: str):
+    _esm = """
+    export function render({model, el}) {
+      const title = document.createElement("div");
+      title.className = "title";
+      title.textContent = "Which dataset do you want to use?";
+      const grid = document.createElement("div");
+      grid.className = "grid";
+      const buttons = {};
+      for (const o of model.options) {
+        const b = document.createElement("button");
+        b.className = `thumb dataset-${o.name}`;
+        b.title = o.tooltip;
+        const img = document.createElement("img");
+        img.src = o.image;
+        img.alt = "";
+        const caption = document.createElement("span");
+        caption.textContent = o.label;
+        b.append(img, caption);
+        b.onclick = () => { model.value = o.name; };
+        grid.append(b);
+        buttons[o.name] = b;
+      }
+      const mark = () => {
+        for (const [name, b] of Object.entries(buttons)) {
+          b.classList.toggle("on", name === model.value);
+          b.setAttribute("aria-pressed", String(name === model.value));
+        }
+      };
+      mark();
+      model.on("value", mark);
+      el.append(title, grid);
+    }
+    """
+    _stylesheets = [
+        """
+        .title { font-weight: 700; margin: 0 0 4px 2px; }
+        .grid { display: grid; grid-template-columns: repeat(3, 66px); gap: 4px; }
+        .thumb { display: flex; flex-direction: column; align-items: center; padding: 2px;
+                 border: 0; background: none; color: inherit; cursor: pointer; font: inherit; }
+        .thumb img { width: 58px; height: 58px; border: 1px solid var(--pg-grid, #d9d9d9); }
+        .thumb.on img { outline: 3px solid #0877bd; outline-offset: -1px; }
+        .thumb span { font-size: 10px; line-height: 1.15; text-align: center; }
+        """
+    ]
+
+    def __init__(self, config: Config, theme: Theme, on_pick: Callable[[str], None], **params):
+        super().__init__(value=config.dataset, options=thumbnails(theme), **params)
+        self.param.watch(lambda e: on_pick(e.new), "value")
+        config.param.watch(lambda e: setattr(self, "value", e.new), "dataset")
+
+
+@cache
+def thumbnails(theme: Theme, size: int = 116) -> list[dict]:
+    """Each 2-D data set's thumbnail (a PNG, ``size`` pixels, drawn at twice the
+    shown size for sharp screens) with its label and tooltip, once per theme."""
+    out = []
+    for name in PICKER_SETS:
         spec = DATASETS[name]
         data = make_dataset(name, 120, noise=0.0, seed=1)
-        fig = figure(
-            width=self.SIZE,
-            height=self.SIZE,
-            tools="",
-            toolbar_location=None,
-            x_range=(-6.5, 6.5),
-            y_range=(-6.5, 6.5),
-            min_border=1,
-            background_fill_color=self.theme.background,
-            border_fill_color=self.theme.background,
-        )
-        fig.axis.visible = False
-        fig.grid.visible = False
-        if spec.kind == "regression":
-            pal = self.theme.palette
-            idx = np.clip(((data.labels + 1) / 2 * 255).round().astype(int), 0, 255)
-            colors = [pal[i] for i in idx]
-        else:
-            table = class_colors(spec.kind, data.n_classes)
-            idx = (data.labels > 0).astype(int) if spec.kind == "binary" else data.labels
-            colors = [table[int(i)] for i in idx]
-        fig.scatter(data.points[:, 0], data.points[:, 1], size=2.5, color=colors)
-        fig.on_event(Tap, lambda event, n=name: self._on_pick(n))
-        fig.name = f"dataset-{name}"
-        fig.css_classes = [f"dataset-{name}"]
-        return fig
+        image = Image.new("RGB", (size, size), theme.background)
+        draw = ImageDraw.Draw(image)
+        for (x, y), color in zip(data.points, _point_colors(theme, spec.kind, data)):
+            px, py = (x + 6.5) / 13 * size, (6.5 - y) / 13 * size
+            draw.ellipse((px - 2.5, py - 2.5, px + 2.5, py + 2.5), fill=color)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        out.append({"name": name, "label": spec.label, "tooltip": spec.description, "image": uri})
+    return out
 
-    def _highlight(self) -> None:
-        for name, fig in self._figures.items():
-            chosen = name == self._config.dataset
-            fig.outline_line_color = "#0877bd" if chosen else self.theme.grid
-            fig.outline_line_width = 3 if chosen else 1
 
-    def __panel__(self):
-        return self._layout
+def _point_colors(theme: Theme, kind: str, data) -> list[str]:
+    if kind == "regression":
+        pal = theme.palette
+        idx = np.clip(((data.labels + 1) / 2 * 255).round().astype(int), 0, 255)
+        return [pal[i] for i in idx]
+    table = class_colors(kind, data.n_classes)
+    idx = (data.labels > 0).astype(int) if kind == "binary" else data.labels.astype(int)
+    return [table[int(i)] for i in idx]
