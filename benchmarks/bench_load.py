@@ -225,8 +225,9 @@ def wait_for(url: str, procs: list[subprocess.Popen]) -> None:
 
 
 @contextlib.contextmanager
-def servers(backends: int):
-    """``playground serve`` (one, or ``backends`` behind nginx); yields (url, pids)."""
+def servers(backends: int, extra: tuple[str, ...] = ()):
+    """``playground serve`` (one, or ``backends`` behind nginx, with ``extra``
+    arguments); yields (url, pids)."""
     procs: list[subprocess.Popen] = []
     front = free_port()
     ports = [front] if backends == 1 else [free_port() for _ in range(backends)]
@@ -236,7 +237,7 @@ def servers(backends: int):
         try:
             for port in ports:
                 cmd = [sys.executable, "-m", "playground", "serve", "--port", str(port)]
-                procs.append(subprocess.Popen(cmd + origin, **quiet))
+                procs.append(subprocess.Popen(cmd + origin + list(extra), **quiet))
             for port in ports:
                 wait_for(f"http://127.0.0.1:{port}/", procs)
             pids = [p.pid for p in procs]

@@ -138,10 +138,10 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def compare(seconds: float, repeats: int, peer: Path) -> list[dict]:
+def compare(seconds: float, repeats: int, peer: Path, extra: tuple = ()) -> list[dict]:
     """Ours and theirs on every setup, turn about; medians and ratios."""
     rows = []
-    with servers(1) as (base, pids), sync_playwright() as p:
+    with servers(1, extra) as (base, pids), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         measure_ours(base, pids[0], browser, "", 3, 1)  # a first page warms the server
         theirs_by_hash: dict[str, list[dict]] = {}
@@ -187,20 +187,31 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true", help="side by side with the original")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each page (--compare)")
     ap.add_argument("--peer", type=Path, default=PEER, help="the original's measure.py")
+    ap.add_argument(
+        "--bokeh-frames",
+        action="store_true",
+        help="serve with --bokeh-frames: frames through Bokeh's websocket (to compare)",
+    )
     ap.add_argument("--json", action="store_true", help="end with JSON lines")
     args = ap.parse_args()
+    extra = ("--bokeh-frames",) if args.bokeh_frames else ()
 
     if args.compare:
-        rows = compare(args.seconds, args.repeats, args.peer)
+        rows = compare(args.seconds, args.repeats, args.peer, extra)
         if args.json:
             for row in rows:
                 print(json.dumps(row))
         return
-    with servers(1) as (base, pids), sync_playwright() as p:
+    with servers(1, extra) as (base, pids), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         result = measure_ours(base, pids[0], browser, args.query, args.seconds, args.epf)
         browser.close()
-    result.update(seconds=args.seconds, query=args.query, epochs_per_frame=args.epf)
+    result.update(
+        seconds=args.seconds,
+        query=args.query,
+        epochs_per_frame=args.epf,
+        frames_through="bokeh" if args.bokeh_frames else "own websocket",
+    )
     print(
         f"frames a person sees: {result['fps']:.1f} per second "
         f"(interval median {result['interval_median_ms']:.1f} ms, "

@@ -264,6 +264,12 @@ def _add_serve(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="pause a page's training when nobody has used it this long; it carries on "
         f"at the next mouse move or key press ({IDLE_MINUTES:g}; 0 never pauses)",
     )
+    serve.add_argument(
+        "--bokeh-frames",
+        action="store_true",
+        help="send the live frames through Bokeh's websocket instead of the page's own "
+        "(for a proxy that passes only one websocket; costs the server more per frame)",
+    )
     return serve
 
 
@@ -274,7 +280,14 @@ def _run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error(f"--idle-minutes must be from 0 to 1440, got {args.idle_minutes}")
     from playground.ui.server import serve  # Panel is only imported to serve
 
-    serve(args.port, args.address, args.show, args.allow_websocket_origin, args.idle_minutes)
+    serve(
+        args.port,
+        args.address,
+        args.show,
+        args.allow_websocket_origin,
+        args.idle_minutes,
+        live_socket=not args.bokeh_frames,
+    )
     return 0
 
 

@@ -338,6 +338,7 @@ class Playground(TrainingPage):
             self._acked = self._sent
             self.frames.invalidate()
             self._render()
+            self._pump()  # (autoplay: playing before the browser was listening)
         elif kind == "resync":
             self.frames.resync()
         elif kind in _ACTIONS:

@@ -39,6 +39,7 @@ def serve(
     show: bool = False,
     allow_websocket_origin: list[str] | None = None,
     idle_minutes: float | None = None,
+    live_socket: bool = True,
 ) -> None:
     """Serve the playground at ``/`` until interrupted.
 
@@ -47,7 +48,8 @@ def serve(
     compiler. Websocket connections are accepted only from the served
     address unless ``allow_websocket_origin`` names others (e.g. a
     classroom's LAN name). A page nobody uses for ``idle_minutes`` pauses
-    its training (default 10; 0 never).
+    its training (default 10; 0 never). Each page's live frames travel on a
+    websocket of their own (channel.py) unless ``live_socket`` is False.
     """
     log.info("warming up the engine ...")
     warm_up()
@@ -60,7 +62,7 @@ def serve(
     pn.extension()
 
     def app():
-        return create_app(idle_minutes, live_socket=True)
+        return create_app(idle_minutes, live_socket=live_socket)
 
     pn.serve(
         {"/": app},
@@ -71,5 +73,5 @@ def serve(
         websocket_origin=origins,
         admin=False,
         print_url=True,
-        extra_patterns=routes(),
+        extra_patterns=routes() if live_socket else [],
     )

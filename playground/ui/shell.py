@@ -9,6 +9,8 @@ copying it (or pressing *Copy link*) shares the exact setup, seed included.
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import panel as pn
@@ -24,20 +26,82 @@ from playground.ui.options import IDLE_MINUTES, PageOptions
 from playground.ui.theme import THEMES, presenter
 
 MODES = {"playground": "2-D playground", "mnist": "MNIST digits"}
-#: Keys the page answers to (ignored while typing in a field).
-SHORTCUTS = {
-    " ": "play / pause",
-    "ArrowRight": "step one epoch",
-    "r": "reset",
-    "?": "show or hide this help",
-}
-HELP = (
-    "<b>Keyboard shortcuts</b><br>"
-    "<kbd>space</kbd> play / pause &nbsp; <kbd>→</kbd> one epoch &nbsp; "
-    "<kbd>r</kbd> reset &nbsp; <kbd>?</kbd> this help"
-)
-PRESENTER_CSS = ":host { font-size: 125%; }"
 
+
+@dataclass(frozen=True)
+class Shortcut:
+    """One key the page answers to (ignored while typing in a field)."""
+
+    keys: tuple[str, ...]  # KeyboardEvent.key values
+    shown: str  # how the help writes the key
+    does: str  # what it does, for the help and the tooltip
+    action: str  # the Shell method it calls
+
+
+#: Every keyboard shortcut, once: the help, the tooltip, the browser's key list and
+#: what each press does are all read from here.
+SHORTCUTS = (
+    Shortcut((" ",), "space", "play / pause", "_toggle"),
+    Shortcut(("ArrowRight",), "→", "one epoch", "_step"),
+    Shortcut(("r", "R"), "r", "reset", "_reset"),
+    Shortcut(("?",), "?", "this help", "_toggle_help"),
+)
+_BY_KEY = {key: shortcut for shortcut in SHORTCUTS for key in shortcut.keys}
+HELP = "<b>Keyboard shortcuts</b><br>" + " &nbsp; ".join(
+    f"<kbd>{html.escape(s.shown)}</kbd> {s.does}" for s in SHORTCUTS
+)
+SHORTCUTS_TIP = "Keyboard: " + ", ".join(f"{s.shown} {s.does}" for s in SHORTCUTS)
+PRESENTER_CSS = ":host { font-size: 125%; }"
+#: A widget's label kept for screen readers but not drawn (the header stays one line).
+VISUALLY_HIDDEN_LABEL = (
+    "label { position: absolute; width: 1px; height: 1px; overflow: hidden; "
+    "clip-path: inset(50%); white-space: nowrap; }"
+)
+
+
+#: Copy link: the address to the clipboard and a word that it is there; where the
+#: page has no clipboard (plain http on a classroom LAN is not a secure context)
+#: the link in a box, selected, to copy by hand.
+COPY_LINK_JS = """
+const url = window.location.href;
+const old = document.getElementById('pg-link-box');
+if (old) old.remove();
+const box = document.createElement('div');
+box.id = 'pg-link-box';
+box.style.cssText = 'position:fixed;top:52px;right:16px;z-index:10000;background:#fff;'
+  + 'color:#212121;border:1px solid #888;border-radius:6px;padding:10px 12px;'
+  + 'box-shadow:0 2px 10px rgba(0,0,0,.3);font:14px sans-serif;max-width:min(92vw,560px)';
+const show = (copied) => {
+  if (copied) {
+    box.setAttribute('role', 'status');
+    box.textContent = 'Link copied ✓ (it holds every setting, seed included)';
+    setTimeout(() => box.remove(), 2500);
+    document.body.appendChild(box);
+    return;
+  }
+  box.setAttribute('role', 'dialog');
+  box.setAttribute('aria-label', 'Link to this page');
+  const say = document.createElement('div');
+  say.textContent = 'This page cannot reach the clipboard here: copy the link (Ctrl+C).';
+  const input = document.createElement('input');
+  input.value = url;
+  input.readOnly = true;
+  input.setAttribute('aria-label', 'Link to this page');
+  input.style.cssText = 'display:block;width:100%;margin:6px 0;font:13px monospace';
+  const close = document.createElement('button');
+  close.textContent = 'Close';
+  close.onclick = () => box.remove();
+  box.append(say, input, close);
+  document.body.appendChild(box);
+  input.focus();
+  input.select();
+};
+if (navigator.clipboard && window.isSecureContext) {
+  navigator.clipboard.writeText(url).then(() => show(true), () => show(false));
+} else {
+  show(false);
+}
+"""
 
 #: Shown when the page loses the server (restarted, network gone, laptop slept).
 DISCONNECTED = (
@@ -70,11 +134,13 @@ class PageEvents(ReactiveHTML):
     #: Shown across the top of the page when it loses the server (restarted,
     #: network gone, laptop slept): the session is gone, so only a reload helps.
     lost_message = param.String(default=DISCONNECTED)
+    #: The keys to report (SHORTCUTS).
+    keys = param.List(default=sorted(_BY_KEY), item_type=str)
 
     _template = "<div id='page-events' style='display:none'></div>"
     _scripts = {
         "render": """
-        const keys = [' ', 'ArrowRight', 'r', 'R', '?'];
+        const keys = data.keys;
         let presses = 0;
         const recent = [];
         document.addEventListener('keydown', (e) => {
@@ -169,13 +235,7 @@ class Shell(pn.viewable.Viewer):
             description="Copy this page's address: it holds every setting, seed included, "
             "so whoever opens it sees the same network and data.",
         )
-        self.copy_link.js_on_click(
-            code="""
-            navigator.clipboard.writeText(window.location.href).then(() => {
-              const old = cb_obj.label; cb_obj.label = 'Copied ✓';
-              setTimeout(() => { cb_obj.label = old }, 1500);
-            });"""
-        )
+        self.copy_link.js_on_click(code=COPY_LINK_JS)
         self.help = pn.pane.HTML(
             HELP,
             visible=False,
@@ -187,6 +247,8 @@ class Shell(pn.viewable.Viewer):
             },
         )
         self.lesson = pn.widgets.Select(
+            name="Lesson",  # read by screen readers (and tests); not shown: see the CSS
+            stylesheets=[VISUALLY_HIDDEN_LABEL],
             options={
                 "Lesson: none (free play)": "",
                 **{
@@ -237,9 +299,7 @@ class Shell(pn.viewable.Viewer):
             self.lesson,
             self.lesson_help,
             self.copy_link,
-            pn.widgets.TooltipIcon(
-                value="Keyboard: space play/pause, → step, r reset, ? help", margin=(12, 4)
-            ),
+            pn.widgets.TooltipIcon(value=SHORTCUTS_TIP, margin=(12, 4)),
             align_items="center",
             sizing_mode="stretch_width",
             visible=not options.embed,
@@ -368,20 +428,26 @@ class Shell(pn.viewable.Viewer):
                 self._act(key)
 
     def _act(self, key: str) -> None:
-        page = self.page()
-        if key == " ":
-            page.toggle()
-        elif key == "ArrowRight":
-            page._step()
-        elif key in ("r", "R"):
-            page._reset()
-        elif key == "?":
-            self.help.visible = not self.help.visible
+        shortcut = _BY_KEY.get(key)
+        if shortcut is not None:
+            getattr(self, shortcut.action)()
+
+    def _toggle(self) -> None:
+        self.page().toggle()
+
+    def _step(self) -> None:
+        self.page().step()
+
+    def _reset(self) -> None:
+        self.page().reset()
+
+    def _toggle_help(self) -> None:
+        self.help.visible = not self.help.visible
 
     def _refused(self, event) -> None:
         _, size, name = (event.new.split("|", 2) + ["", ""])[:3]
         page = self.page()
-        if size.isdigit() and hasattr(page, "refuse_upload"):
+        if size.isdigit():
             page.refuse_upload(name, int(size))
 
     def _pause_while(self, reason: str, on: bool) -> None:

@@ -10,6 +10,7 @@ the two ends far apart. Bokeh's ``interp_palette`` builds the 256 steps.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 from bokeh.palettes import interp_palette
@@ -69,16 +70,19 @@ def rgb(hex_color: str) -> np.ndarray:
     return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
 
 
+@cache
 def palette_rgb(theme: Theme) -> np.ndarray:
-    """The diverging palette as a ``(256, 3)`` uint8 table (neuron maps, edges)."""
-    return np.stack([rgb(c) for c in theme.palette]).astype(np.uint8)
+    """The diverging palette as a ``(256, 3)`` uint8 table (neuron maps, edges).
+    (The tables are made once per theme and shared by every page; read only.)"""
+    return _frozen(np.stack([rgb(c) for c in theme.palette]).astype(np.uint8))
 
 
+@cache
 def heat_rgb(theme: Theme) -> np.ndarray:
     """The output heatmap's ``(256, 3)`` table: the palette drawn at HEAT_ALPHA
     over the background, so the points on it stand out."""
     table = np.stack([rgb(c) for c in theme.palette])
-    return _over(table, rgb(theme.background), HEAT_ALPHA)
+    return _frozen(_over(table, rgb(theme.background), HEAT_ALPHA))
 
 
 def class_strength(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,12 +102,18 @@ def class_mix(classes: np.ndarray, strength: np.ndarray, theme: Theme, n_classes
     return back * (1 - s) + colors[classes] * s
 
 
+@cache
 def class_rgb(theme: Theme, n_classes: int) -> np.ndarray:
     """The multi-class heatmap's ``(n_classes * 256, 3)`` table: row ``k * 256 + s``
     is class ``k`` at strength ``s`` (0 is a guess, 255 certainty), at HEAT_ALPHA."""
     classes, steps = np.divmod(np.arange(n_classes * 256), 256)
     mixed = class_mix(classes, steps / 255.0, theme, n_classes)
-    return _over(mixed, rgb(theme.background), HEAT_ALPHA)
+    return _frozen(_over(mixed, rgb(theme.background), HEAT_ALPHA))
+
+
+def _frozen(table: np.ndarray) -> np.ndarray:
+    table.flags.writeable = False
+    return table
 
 
 def _over(table: np.ndarray, back: np.ndarray, alpha: float) -> np.ndarray:

@@ -95,8 +95,8 @@ class TrainingPage(pn.viewable.Viewer):
         )
         self.message = pn.pane.Alert("", alert_type="danger", visible=False)
         self.play.on_click(lambda e: self.toggle())
-        self.step_button.on_click(lambda e: self._step())
-        self.reset_button.on_click(lambda e: self._reset())
+        self.step_button.on_click(lambda e: self.step())
+        self.reset_button.on_click(lambda e: self.reset())
 
     # -------------------------------------------------------- what pages define
     def train_tick(self) -> bool | None:
@@ -180,17 +180,23 @@ class TrainingPage(pn.viewable.Viewer):
             self.share.record(self, time.perf_counter() - t0)
             self._next_work = now + self.share.interval()
 
+    def refuse_upload(self, filename: str, size: int) -> None:
+        """The browser kept a file over the size cap from being sent (a page
+        that takes uploads says why)."""
+
     def close(self) -> None:
         """The browser tab has gone: stop training."""
         self.set_playing(False)
 
-    def _step(self) -> None:
+    def step(self) -> None:
+        """Pause and train exactly one epoch (the Step button, the → key)."""
         self.set_playing(False)
         self.step_epoch()
         if self.session.diverged:
             self._show_divergence()
 
-    def _reset(self) -> None:
+    def reset(self) -> None:
+        """Fresh weights from the seed (the Reset button, the r key)."""
         self.session.reset()
         self.message.visible = False
         self.after_reset()

@@ -23,6 +23,7 @@ def test_a_copied_link_reproduces_the_configuration(page: Page, server_url, cont
     # The address bar follows the knobs (the server sends it; under load, a moment later).
     wait_until(lambda: "hidden=4,2,2" in page.evaluate("location.href"))
     click(page, "Copy link")
+    expect(page.get_by_role("status")).to_contain_text("Link copied")
     link = wait_until(lambda: page.evaluate("navigator.clipboard.readText()"))
     assert link == page.evaluate("location.href")
     assert "activation=relu" in link and "seed=7" in link and "hidden=4,2,2" in link
@@ -95,3 +96,38 @@ def test_a_hidden_tab_stops_training_and_resumes_when_shown_again(page: Page, se
     assert epoch(page) == stopped  # nobody is watching: no training
     set_hidden(False)
     wait_until(lambda: epoch(page) > stopped + 5)  # back again: it carries on
+
+
+def test_copy_link_on_a_classroom_lan_shows_the_link_to_copy(
+    browser_type, browser_type_launch_args
+):
+    """Plain http under a LAN name is no secure context: no clipboard API there."""
+    import subprocess
+    import sys
+
+    from tests.browser.conftest import _free_port, wait_for_http
+
+    port = _free_port()
+    cmd = [sys.executable, "-m", "playground", "serve", "--port", str(port)]
+    cmd += ["--allow-websocket-origin", f"teacher-pc:{port}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    args = [*browser_type_launch_args["args"], "--host-resolver-rules=MAP teacher-pc 127.0.0.1"]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", proc)
+        page = browser.new_page()
+        errors: list[str] = []
+        open_page(page, f"http://teacher-pc:{port}/?dataset=xor", errors)
+        assert page.evaluate("window.isSecureContext") is False
+        click(page, "Copy link")
+        box = page.get_by_role("textbox", name="Link to this page")
+        expect(box).to_be_visible()
+        expect(box).to_have_value(page.evaluate("location.href"))
+        assert page.evaluate("document.activeElement.value") == page.evaluate("location.href")
+        assert errors == []
+        page.get_by_role("button", name="Close").click()
+        expect(box).to_have_count(0)
+    finally:
+        browser.close()
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, expect
 
 from playground.engine import warm_up
 from playground.ui.app import create_app
+from playground.ui.channel import CHANNELS, routes
 from playground.ui.server import quiet_closed_tabs
 from tests.browser.conftest import _free_port, wait_for_http
 
@@ -49,15 +51,19 @@ def _serve_here(app) -> tuple[object, int]:
         verbose=False,
         check_unused_sessions_milliseconds=200,
         unused_session_lifetime_milliseconds=200,
+        extra_patterns=routes(),  # the stages' own websocket, as `playground serve`
     )
     time.sleep(1)
     return server, port
 
 
 def _wait_until_closed(timeout: float = 20) -> None:
-    """Wait for the server to notice closed tabs (sessions and loops gone)."""
+    """Wait for the server to notice closed tabs (sessions, loops and the pages'
+    live websockets gone)."""
     deadline = time.time() + timeout
-    while time.time() < deadline and (pn.state.session_info["live"] or _running_loops()):
+    while time.time() < deadline and (
+        pn.state.session_info["live"] or _running_loops() or len(CHANNELS)
+    ):
         time.sleep(0.2)
 
 
@@ -66,7 +72,7 @@ def _epoch(page) -> str:
 
 
 def test_unattended_page_pauses_and_resumes_on_return(browser: Browser):
-    server, port = _serve_here(lambda: create_app(idle_minutes=0.05))  # 3 s
+    server, port = _serve_here(lambda: create_app(idle_minutes=0.05, live_socket=True))  # 3 s
     try:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/?dataset=xor&hidden=4&autoplay=true")
@@ -94,7 +100,7 @@ def test_unattended_page_pauses_and_resumes_on_return(browser: Browser):
 
 
 def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
-    server, port = _serve_here(create_app)
+    server, port = _serve_here(lambda: create_app(live_socket=True))
     views = set(pn.state._views)
     try:
         url = f"http://127.0.0.1:{port}/?dataset=xor&hidden=4&autoplay=true"
@@ -115,10 +121,12 @@ def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser):
         assert _running_loops() == 0
         deadline = time.time() + 5  # (the last page's views go just after its session)
         while (
-            left := [k for k in list(pn.state._views) if k not in views]
+            (left := [k for k in list(pn.state._views) if k not in views]) or len(CHANNELS)
         ) and time.time() < deadline:
+            gc.collect()  # (a page is a cycle of objects: the registry holds it weakly)
             time.sleep(0.2)
         assert left == []  # no page's models outlive it in Panel's registry
+        assert len(CHANNELS) == 0  # nor its live websocket's token
         assert threading.active_count() <= threads + 1
         print(f"RSS after the first tab {rss:.1f} MB, after {CYCLES}: {_rss_mb():.1f} MB")
         assert _rss_mb() <= rss * 1.10 + 20  # within 10 % (+20 MB for allocator slack)
@@ -150,7 +158,7 @@ def _audit(event: str, args: tuple) -> None:
 def test_a_session_writes_nothing_outside_the_temporary_directory(browser: Browser, tmp_path):
     """Upload, train, download: the server keeps it all in memory (uploads are
     parsed from the websocket message, downloads made in memory)."""
-    server, port = _serve_here(create_app)  # kernels are compiled (cached) before
+    server, port = _serve_here(lambda: create_app(live_socket=True))  # kernels compiled before
     sys.addaudithook(_audit)  # (audit hooks cannot be removed: the Event switches it)
     csv = tmp_path / "mine.csv"
     csv.write_text(
