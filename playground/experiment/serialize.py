@@ -1,8 +1,11 @@
 """The configuration as a URL query or JSON, and the weights as JSON.
 
 A shared link or a hand-edited file is untrusted input, so reading one never raises:
-unknown keys are ignored, malformed values fall back to the default, out-of-range
-values are clamped, and each of these produces a warning the page can show.
+unknown keys are ignored, malformed and out-of-range values fall back to the default,
+items of a list of sizes are clamped, and each of these produces a warning the page can
+show. An out-of-range number falls back to the default rather than to the bound it
+crossed because a bound is an extreme (``learning_rate=-5`` clamped would be 0: a
+network that never learns); the default is the one setting known to work.
 Explicit CLI flags go through the same converters with ``strict=True`` and get an
 error instead. Every conversion is derived from the Parameter declared on
 :class:`~playground.experiment.config.Config`: its type, bounds and objects.
@@ -82,6 +85,14 @@ def _clamp(
     return value, None
 
 
+def _in_range(p: param.Number, value: float) -> float:
+    """``value`` if it is within the bounds of ``p``; else ValueError saying which bound."""
+    _, note = _clamp(p.bounds, value)
+    if note:
+        raise ValueError(note)
+    return value
+
+
 def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
     """Best valid value for ``raw`` and what had to be fixed (None if nothing).
 
@@ -104,14 +115,12 @@ def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
                 raise ValueError("is not a number")
             if math.isfinite(value) and not value.is_integer():
                 fraction = "is not a whole number"
-        value, note = _clamp(p.bounds, value)
-        return int(round(value)), note or fraction
+        return int(round(_in_range(p, value))), fraction
     if isinstance(p, param.Number):
         value = _number(raw)
         if isinstance(value, float) and math.isnan(value):
             raise ValueError("is not a number")
-        value, note = _clamp(p.bounds, value)
-        return float(value), note
+        return float(_in_range(p, value)), None
     if isinstance(p, ChoiceList):
         return _convert_names(p, raw)
     if isinstance(p, param.Selector):
@@ -162,9 +171,10 @@ def _convert_names(p: ChoiceList, raw: Any) -> tuple[list[str], str | None]:
 def convert(name: str, raw: Any) -> tuple[Any, str | None]:
     """Convert one untrusted value for knob ``name`` to a valid one.
 
-    Returns ``(value, note)`` where ``note`` says what had to be fixed (a clamped
-    number, a dropped list item) or is None. Raises ValueError, naming the knob and
-    the reason, when there is no sensible value at all.
+    Returns ``(value, note)`` where ``note`` says what had to be fixed (a rounded
+    number, a clamped layer size, a dropped list item) or is None. Raises ValueError,
+    naming the knob and the reason, when there is no sensible value at all (that
+    includes a number outside its bounds).
     """
     try:
         value, note = _convert(Config.param[name], raw)
