@@ -53,6 +53,21 @@ def _text_items(raw: Any) -> list:
     raise ValueError("is not a list")
 
 
+def parse_boolean(raw: Any) -> bool:
+    """``raw`` as a boolean: True/False, 1/0 or one of the words for them ("yes", "off").
+
+    The page's own switches (``presenter=``, ``embed=``) read their values through
+    this too, so a link's "yes" means the same wherever it is written. Anything else
+    raises ValueError: "maybe" is not quietly false.
+    """
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower() if isinstance(raw, str | int) else None
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise ValueError("is not true or false")
+
+
 def _number(raw: Any) -> float | int:
     if isinstance(raw, bool) or raw is None:
         raise ValueError("is not a number")
@@ -101,12 +116,7 @@ def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
     if isinstance(raw, str) and len(raw) > MAX_VALUE:
         raise ValueError(f"is longer than {MAX_VALUE} characters")
     if isinstance(p, param.Boolean):
-        if isinstance(raw, bool):
-            return raw, None
-        word = str(raw).strip().lower() if isinstance(raw, str | int) else None
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE, None
-        raise ValueError("is not true or false")
+        return parse_boolean(raw), None
     if isinstance(p, param.Integer):
         value = _number(raw)
         fraction = None
