@@ -82,6 +82,22 @@ def test_a_bad_flag_value_exits_2_with_a_message(capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "bad"),
+    [(["--features", "x1,x3"], "'x3'"), (["--activations", "relu,tanhh"], "'tanhh'")],
+)
+def test_an_unknown_name_in_a_list_flag_exits_2_listing_the_allowed_names(capsys, argv, bad):
+    from playground.experiment import Config
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", *argv, "--epochs", "1", "--quiet"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    name = argv[0].removeprefix("--")
+    assert err.startswith("usage: playground train") and "removed" not in err
+    assert f"{bad}, not one of {', '.join(Config.param[name].objects)}" in err
+
+
 def test_a_diverging_run_exits_1_and_says_what_to_try(capsys):
     code = main(["train", "--dataset", "reg_plane", "--learning_rate", "10", "--json", "--quiet"])
     captured = capsys.readouterr()

@@ -162,20 +162,33 @@ def _convert_sizes(p: IntList, raw: Any) -> tuple[list[int], str | None]:
 
 
 def _convert_names(p: ChoiceList, raw: Any) -> tuple[list[str], str | None]:
-    names, dropped = [], []
+    """The known names of ``raw``, each once; the note names what was left out and why.
+
+    An unknown name is listed with the allowed ones, so a typo in a link or on the
+    command line (``x3`` for ``x2``) is answered with the spelling that works.
+    """
+    names, unknown, repeated = [], [], []
     for item in _text_items(raw):
         word = item.strip().lower() if isinstance(item, str) else item
-        if word in p.objects and not (p.unique and word in names):
-            names.append(word)
+        if word not in p.objects:
+            unknown.append(item)
+        elif p.unique and word in names:
+            repeated.append(item)
         else:
-            dropped.append(item)
+            names.append(word)
+    notes = []
+    if unknown:
+        shown = ", ".join(_show(d) for d in unknown[:3])
+        notes.append(f"has {shown}, not one of {', '.join(p.objects)}")
+    if repeated:
+        shown = ", ".join(_show(d) for d in dict.fromkeys(repeated[:3]))
+        notes.append(f"has {shown} more than once")
     if p.max_length is not None and len(names) > p.max_length:
-        dropped.extend(names[p.max_length :])
         names = names[: p.max_length]
+        notes.append(f"has more than {p.max_length} items")
     if len(names) < p.min_length:
         raise ValueError(f"needs at least {p.min_length} of {', '.join(p.objects)}")
-    note = f"had {', '.join(_show(d) for d in dropped[:3])} removed" if dropped else None
-    return names, note
+    return names, "; ".join(notes) or None
 
 
 def convert(name: str, raw: Any) -> tuple[Any, str | None]:
