@@ -450,9 +450,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``playground`` script; returns the exit status.
 
     Invalid arguments exit with status 2 (argparse's convention) and a message.
+    An unknown argument is reported by the subcommand's own parser: argparse would
+    answer ``playground train --bogus`` with the top-level usage, which does not
+    show the flags ``train`` has.
     """
     parser, subparsers = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        subparsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     _, run = COMMANDS[args.command]
     return run(args, subparsers[args.command])
 

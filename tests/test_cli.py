@@ -98,6 +98,19 @@ def test_an_unknown_name_in_a_list_flag_exits_2_listing_the_allowed_names(capsys
     assert f"{bad}, not one of {', '.join(Config.param[name].objects)}" in err
 
 
+@pytest.mark.parametrize(
+    "argv", [["train"], ["export", "--out", "x.gif"], ["serve"], ["nginx", "--backends", "3"]]
+)
+def test_an_unknown_flag_shows_the_subcommands_own_usage(capsys, argv):
+    command = argv[0]
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: playground {command}")
+    assert f"playground {command}: error: unrecognized arguments: --bogus" in err
+
+
 def test_a_diverging_run_exits_1_and_says_what_to_try(capsys):
     code = main(["train", "--dataset", "reg_plane", "--learning_rate", "10", "--json", "--quiet"])
     captured = capsys.readouterr()
