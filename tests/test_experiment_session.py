@@ -243,7 +243,7 @@ def test_clicked_points_are_added_to_training_and_can_be_erased():
 
 def test_a_csv_upload_replaces_the_points_and_a_bad_one_keeps_them():
     s = Session(dataset="xor")
-    text = "x1,x2,label\n" + "\n".join(f"{i},{-i},{1 if i % 2 else -1}" for i in range(10))
+    text = "x1,x2,label\n" + "\n".join(f"{i / 2},{-i / 2},{1 if i % 2 else -1}" for i in range(10))
     assert s.load_csv(text) == 10
     assert len(s.points) == 10 and s.is_train.sum() == 5
     before = s.points
@@ -253,6 +253,14 @@ def test_a_csv_upload_replaces_the_points_and_a_bad_one_keeps_them():
     s.load_csv(s.export_csv(), replace=False)
     assert len(s.points) == 20
     s.step(2)
+
+
+def test_a_csv_with_a_point_off_the_drawn_plane_is_refused_and_the_points_kept():
+    s = Session(dataset="xor")
+    before = s.points
+    with pytest.raises(CSVError, match=r"^line 3: x2 = 1e308 is outside .* from -6 to 6$"):
+        s.load_csv("x1,x2,label\n1,2,1\n0,1e308,-1\n")
+    np.testing.assert_array_equal(s.points, before)
 
 
 def test_training_without_training_points_explains_instead_of_failing():
