@@ -329,3 +329,41 @@ def test_training_mnist_in_slices_records_one_row_per_finished_epoch():
     assert rows[3] is not None and rows[3]["epoch"] == 1
     assert len(s.history) == 2  # the untrained row and epoch 1
     assert rows[3]["test_accuracy"] > 0.5
+
+
+_COMPILED_AFTER = """
+import json, sys
+from numba.core.dispatcher import Dispatcher
+from playground.engine import warm_up
+from playground.experiment import Session
+
+def compiled():
+    return {f"{m}.{k}": len(v.signatures) for m, mod in list(sys.modules.items())
+            if m.startswith("playground.engine") for k, v in vars(mod).items()
+            if isinstance(v, Dispatcher)}
+
+warm_up()
+before = compiled()
+for session in (Session(dataset="spiral", batch_norm=True, dropout=0.1),
+                Session(dataset="mnist", mnist_train=300, mnist_test=100)):
+    session.step(1)
+    session.train_slice(2)
+    session.predict("test")
+    session.metrics("test")
+    if session.config.dataset != "mnist":
+        session.predict_grid(20)
+        session.layer_maps(20)
+print(json.dumps({k: (before.get(k, 0), n) for k, n in compiled().items() if n != before.get(k)}))
+"""
+
+
+def test_after_warm_up_a_session_compiles_no_kernel_of_its_own():
+    # A fresh process: in this one, earlier tests may have compiled anything already.
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _COMPILED_AFTER], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {}
