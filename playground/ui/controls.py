@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 import panel as pn
+import param
 from bokeh.events import Tap
 from bokeh.models import PrintfTickFormatter
 from bokeh.plotting import figure
@@ -37,6 +38,30 @@ def _ladder(config: Config, name: str, ladder) -> list:
     return values
 
 
+#: Fewest and most significant digits a float knob's widget shows.
+MIN_DIGITS, MAX_DIGITS = 3, 6
+
+
+def _significant_digits(x: float | None) -> int:
+    """How many significant digits the shortest exact text of ``x`` has (0.99999: 5)."""
+    if x is None or not np.isfinite(x) or x == 0:
+        return 0
+    mantissa = f"{abs(x):.15g}".split("e")[0].replace(".", "").strip("0")
+    return len(mantissa)
+
+
+def number_format(p: param.Number, value: float) -> PrintfTickFormatter:
+    """A format with the significant digits that the knob's step, bounds and value need.
+
+    Bokeh's default shows two decimals, so Adam's β2 of 0.999 read "1" and could
+    not be told from its neighbours; the bound 0.99999 says five digits matter.
+    ``%g`` drops trailing zeros (0.9 stays "0.9") and writes 1e-08 as such.
+    """
+    lo, hi = p.bounds if p.bounds is not None else (None, None)
+    needed = max(_significant_digits(x) for x in (p.step, lo, hi, p.default, value))
+    return PrintfTickFormatter(format=f"%.{min(MAX_DIGITS, max(MIN_DIGITS, needed))}g")
+
+
 def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     """The control for knob ``name``, bound both ways to ``config``.
 
@@ -56,6 +81,8 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
         cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
     else:
         cls = pn.Param.widget_type(p)
+        if issubclass(cls, pn.widgets.FloatSlider):
+            opts.setdefault("format", number_format(p, getattr(config, name)))
     widget = cls.from_param(p, **{k: v for k, v in opts.items() if k in cls.param})
     return widget if "description" in cls.param else with_tip(widget, p.doc)
 
