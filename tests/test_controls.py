@@ -33,3 +33,13 @@ def test_every_float_slider_shows_its_default_and_bounds_exactly(name):
 def test_a_value_from_a_link_with_more_digits_is_shown_with_them():
     shown = _slider(knob(Config(beta2=0.99995), "beta2")).format.format
     assert shown % 0.99995 == "0.99995"
+
+
+def test_a_boolean_knob_is_a_tick_box_bound_both_ways_to_the_config():
+    config = Config()
+    group = knob(config, "batch_norm").select(pn.widgets.CheckBoxGroup)[0]
+    assert group.options == [Config.param.batch_norm.label] and group.value == []
+    group.value = list(group.options)  # a click on the box or its words
+    assert config.batch_norm is True
+    config.batch_norm = False  # a lesson or a link changes the knob
+    assert group.value == []

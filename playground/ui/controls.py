@@ -62,6 +62,42 @@ def number_format(p: param.Number, value: float) -> PrintfTickFormatter:
     return PrintfTickFormatter(format=f"%.{min(MAX_DIGITS, max(MIN_DIGITS, needed))}g")
 
 
+class TickBox(pn.viewable.Viewer):
+    """A check box whose words tick it too.
+
+    Panel's ``Checkbox`` is drawn by Bokeh (3.9) as an ``<input>`` with a ``<div>``
+    beside it, not a ``<label>`` around it, so clicking the words did nothing. The
+    one option of a ``CheckBoxGroup`` is a real label; this keeps a plain boolean
+    ``value`` in front of it.
+    """
+
+    value = param.Boolean(default=False, doc="Whether the box is ticked.")
+
+    def __init__(self, label: str, value: bool = False, **widget_params) -> None:
+        super().__init__(value=value)
+        self._label = label
+        self.group = pn.widgets.CheckBoxGroup(
+            options=[label], value=[label] if value else [], **widget_params
+        )
+        self.group.param.watch(lambda e: setattr(self, "value", label in e.new), "value")
+        self.param.watch(self._show, "value")
+
+    def _show(self, event: param.parameterized.Event) -> None:
+        self.group.value = [self._label] if event.new else []
+
+    def __panel__(self) -> pn.widgets.CheckBoxGroup:
+        return self.group
+
+
+def _tick_box(config: Config, name: str, opts: dict) -> TickBox:
+    """A :class:`TickBox` bound both ways to the boolean knob ``name``."""
+    params = {k: v for k, v in opts.items() if k in pn.widgets.CheckBoxGroup.param and k != "label"}
+    box = TickBox(opts["label"], getattr(config, name), **params)
+    box.param.watch(lambda e: setattr(config, name, e.new), "value")
+    config.param.watch(lambda e: setattr(box, "value", e.new), name)
+    return box
+
+
 def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     """The control for knob ``name``, bound both ways to ``config``.
 
@@ -77,6 +113,8 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, RATE_LADDER)
     elif name == "batch_size":
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, BATCH_LADDER)
+    elif isinstance(p, param.Boolean):
+        return with_tip(_tick_box(config, name, opts), p.doc)
     elif name in ("noise", "train_ratio"):
         cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
     else:

@@ -18,7 +18,7 @@ import panel as pn
 
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.charts import LossChart
-from playground.ui.controls import knob
+from playground.ui.controls import TickBox, knob
 from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
 from playground.ui.live import EPOCH_STYLE, LiveHTML
 from playground.ui.theme import Theme
@@ -91,7 +91,7 @@ class MnistPage(TrainingPage):
         self.gallery = DigitGallery(theme)
         self.pad = DrawingPad(theme, self._predict_one)
         self.per_class = pn.pane.HTML("")
-        self.mistakes = pn.widgets.Checkbox(label="Only mistakes", value=False)
+        self.mistakes = TickBox("Only mistakes")
         self.show_all = pn.widgets.Button(
             label="All test digits",
             width=120,

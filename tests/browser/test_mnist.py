@@ -59,3 +59,14 @@ def test_switching_back_to_the_2d_playground_works(page: Page, server_url):
     expect(page.locator("#epoch")).to_have_text("000,001")
     click(page, "MNIST digits")
     expect(page.locator(".pg-pad").first).to_be_visible()
+
+
+def test_clicking_the_words_of_a_check_box_ticks_it(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    page.get_by_text("Only mistakes", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Only mistakes")).to_be_checked()
+    expect(page.get_by_text("Mistakes (")).to_be_visible(timeout=10_000)
+    page.get_by_text("Batch normalization", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Batch normalization")).to_be_checked()
