@@ -61,6 +61,32 @@ def test_switching_back_to_the_2d_playground_works(page: Page, server_url):
     expect(page.locator(".pg-pad").first).to_be_visible()
 
 
+_CONFUSION = """() => {
+  // What the confusion matrix shows: its counts (row = true digit) and where its
+  // plot frame is on the page, so a test can click or look at one cell.
+  const doc = Bokeh.documents[0];
+  const fig = [...doc.all_models].find(
+    m => m.css_classes && m.css_classes.includes('pg-confusion'));
+  const view = Bokeh.index.find_one(fig);
+  const box = view.el.getBoundingClientRect();
+  const frame = view.frame.bbox;
+  const source = fig.renderers.map(r => r.data_source).find(s => s.data.shade !== undefined);
+  return {counts: Array.from(source.data.count), x: box.x + frame.x, y: box.y + frame.y,
+          width: frame.width, height: frame.height};
+}"""
+
+
+def _confusion(page: Page) -> dict:
+    return page.evaluate(_CONFUSION)
+
+
+def _cell_centre(shown: dict, true: int, pred: int) -> tuple[float, float]:
+    return (
+        shown["x"] + (pred + 0.5) / 10 * shown["width"],
+        shown["y"] + (true + 0.5) / 10 * shown["height"],  # digit 0 is the top row
+    )
+
+
 def test_clicking_the_words_of_a_check_box_ticks_it(page: Page, server_url):
     open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500")
     click(page, "Step")
@@ -70,3 +96,21 @@ def test_clicking_the_words_of_a_check_box_ticks_it(page: Page, server_url):
     expect(page.get_by_text("Mistakes (")).to_be_visible(timeout=10_000)
     page.get_by_text("Batch normalization", exact=True).click()
     expect(page.get_by_role("checkbox", name="Batch normalization")).to_be_checked()
+
+
+def test_empty_confusion_cells_follow_the_dark_theme(page: Page, server_url):
+    import io
+
+    from PIL import Image
+
+    from playground.ui.theme import DARK
+
+    open_page(page, server_url + "/?mode=mnist&theme=dark&mnist_train=2000&mnist_test=500")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    shown = wait_until(lambda: (s := _confusion(page)) and sum(s["counts"]) and s)
+    empty = shown["counts"].index(0)
+    x, y = _cell_centre(shown, empty // 10, empty % 10)
+    png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
+    pixel = Image.open(io.BytesIO(png)).convert("RGB").getpixel((1, 1))
+    assert "#{:02x}{:02x}{:02x}".format(*pixel) == DARK.panel
