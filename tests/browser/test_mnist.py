@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -114,3 +116,26 @@ def test_empty_confusion_cells_follow_the_dark_theme(page: Page, server_url):
     png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
     pixel = Image.open(io.BytesIO(png)).convert("RGB").getpixel((1, 1))
     assert "#{:02x}{:02x}{:02x}".format(*pixel) == DARK.panel
+
+
+def test_paused_mid_epoch_a_cell_opens_as_many_digits_as_it_says(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_test=1000")  # 60,000: long epochs
+    progress = page.locator("progress").first
+    click(page, "▶ Play")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=60_000)
+    wait_until(lambda: 10 < float(progress.get_attribute("value") or 0) < 70, timeout=60)
+    click(page, "❚❚ Pause")
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+    assert float(progress.get_attribute("value") or 0) > 0  # paused inside an epoch
+    shown = _confusion(page)
+    for digit in (0, 3, 8):  # diagonal cells: the largest counts, the first to change
+        # Two clicks closer together than Bokeh's double-tap window are one double
+        # tap, which picks nothing; a person reading the tooltip is slower than that.
+        page.wait_for_timeout(600)
+        page.mouse.move(*_cell_centre(shown, digit, digit))
+        says = page.get_by_text(re.compile(rf"^\d+ digits {digit} predicted as {digit} \("))
+        expect(says).to_be_visible(timeout=10_000)  # the cell's tooltip, as a person reads it
+        count = says.inner_text().split()[0]
+        page.mouse.click(*_cell_centre(shown, digit, digit))
+        title = page.locator("b", has_text=f"Digits {digit} predicted as {digit}")
+        expect(title.locator("xpath=following-sibling::small")).to_have_text(f"({count})")
