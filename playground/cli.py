@@ -13,13 +13,15 @@ import argparse
 import json
 import math
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 import param
 from tqdm import tqdm
 
+from playground.engine import warm_up
 from playground.experiment import (
     DATASET_DEFAULTS,
     EFFECTS,
@@ -156,6 +158,77 @@ def _config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Config
     return config
 
 
+#: A warm Numba cache loads every kernel in about a second (measured: 0.9 s); a
+#: warm-up that lasts longer is compiling, and then says so.
+COMPILE_NOTICE_SECONDS = 1.0
+
+
+class CompileReport:
+    """The progress of :func:`playground.engine.warm_up` on stderr.
+
+    A first start compiles the kernels for a minute or more, and a terminal that
+    stays silent that long looks hung; a warm start loads them in about a second
+    and should not paint a bar. So the bar appears only when :meth:`show` is
+    called (by a timer, :data:`COMPILE_NOTICE_SECONDS` into the warm-up: the
+    first group alone can take half a minute), and :meth:`close` always ends
+    with one short "engine ready" line.
+    """
+
+    def __init__(self, file: TextIO | None = None) -> None:
+        self._file = file if file is not None else sys.stderr
+        self._lock = threading.Lock()  # the timer's thread calls show()
+        self._done = self._total = 0
+        self._bar: tqdm | None = None
+        self._closed = False
+
+    def __call__(self, done: int, total: int, group: str) -> None:
+        """The ``progress`` callback of ``warm_up``: ``done`` of ``total`` groups."""
+        with self._lock:
+            self._done, self._total = done, total
+            if self._bar is not None:
+                self._bar.update(done - self._bar.n)
+                if group:
+                    self._bar.set_postfix_str(f"{group} done")
+
+    def show(self) -> None:
+        """Start showing the bar (unless the warm-up is already over)."""
+        with self._lock:
+            if self._bar is None and not self._closed:
+                self._bar = tqdm(
+                    total=self._total,
+                    initial=self._done,
+                    desc="compiling the engine (first start only)",
+                    bar_format="{desc}: {n_fmt}/{total_fmt} kernel groups [{elapsed}{postfix}]",
+                    file=self._file,
+                )
+
+    def close(self, seconds: float) -> None:
+        """End the bar, if any, and say the engine is ready."""
+        with self._lock:
+            self._closed = True
+            if self._bar is not None:
+                self._bar.close()
+        print(f"engine ready ({seconds:.1f} s)", file=self._file)
+
+
+def warm_up_engine(dtypes: Sequence[str] = ("float64", "float32"), quiet: bool = False) -> None:
+    """Compile the engine's kernels (or load them from Numba's cache) before a
+    command uses them, with a progress bar if that takes a while."""
+    if quiet:
+        warm_up(dtypes=dtypes)
+        return
+    report = CompileReport()
+    timer = threading.Timer(COMPILE_NOTICE_SECONDS, report.show)
+    timer.daemon = True
+    start = time.perf_counter()
+    timer.start()
+    try:
+        warm_up(report, dtypes)
+    finally:
+        timer.cancel()
+        report.close(time.perf_counter() - start)
+
+
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.2f} %"
 
@@ -173,6 +246,7 @@ def _finite(value: Any) -> Any:
 
 def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     config = _config(args, parser)
+    warm_up_engine((make_plan(config).dtype,), args.quiet)
     epochs = args.epochs if args.epochs is not None else default_epochs(config.dataset)
     start = time.perf_counter()
     try:
@@ -280,6 +354,7 @@ def _run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error(f"--idle-minutes must be from 0 to 1440, got {args.idle_minutes}")
     from playground.ui.server import serve  # Panel is only imported to serve
 
+    warm_up_engine()
     serve(
         args.port,
         args.address,
@@ -424,6 +499,8 @@ def _run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error(str(err))
     from playground.export.animation import export_animation  # imports Pillow
 
+    warm_up_engine((make_plan(config).dtype,), args.quiet)
+
     try:
         session = Session(config)
         result = export_animation(session, options, quiet=args.quiet)
@@ -463,9 +540,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``playground`` script; returns the exit status.
 
     Invalid arguments exit with status 2 (argparse's convention) and a message.
+    An unknown argument is reported by the subcommand's own parser: argparse would
+    answer ``playground train --bogus`` with the top-level usage, which does not
+    show the flags ``train`` has.
     """
     parser, subparsers = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        subparsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     _, run = COMMANDS[args.command]
     return run(args, subparsers[args.command])
 

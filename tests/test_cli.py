@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
-from playground.cli import main
+from playground.cli import CompileReport, main
 from playground.experiment import KNOBS
 
 REQUIRED = {"epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "seconds"}
@@ -80,6 +81,66 @@ def test_a_bad_flag_value_exits_2_with_a_message(capsys, argv, message):
         main(["train", *argv])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "bad"),
+    [(["--features", "x1,x3"], "'x3'"), (["--activations", "relu,tanhh"], "'tanhh'")],
+)
+def test_an_unknown_name_in_a_list_flag_exits_2_listing_the_allowed_names(capsys, argv, bad):
+    from playground.experiment import Config
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", *argv, "--epochs", "1", "--quiet"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    name = argv[0].removeprefix("--")
+    assert err.startswith("usage: playground train") and "removed" not in err
+    assert f"{bad}, not one of {', '.join(Config.param[name].objects)}" in err
+
+
+@pytest.mark.parametrize(
+    "argv", [["train"], ["export", "--out", "x.gif"], ["serve"], ["nginx", "--backends", "3"]]
+)
+def test_an_unknown_flag_shows_the_subcommands_own_usage(capsys, argv):
+    command = argv[0]
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: playground {command}")
+    assert f"playground {command}: error: unrecognized arguments: --bogus" in err
+
+
+def test_train_says_when_the_engine_is_ready_and_quiet_says_nothing(capsys):
+    assert main(["train", "--dataset", "xor", "--epochs", "1", "--json"]) == 0
+    assert "engine ready (" in capsys.readouterr().err
+    assert main(["train", "--dataset", "xor", "--epochs", "1", "--json", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_slow_warm_up_shows_a_bar_of_the_kernel_groups_then_ready():
+    text = io.StringIO()
+    report = CompileReport(text)
+    report(0, 8, "")
+    report.show()  # what the timer does when the warm-up lasts
+    for done in range(1, 9):
+        report(done, 8, f"group {done}")
+    report.close(42.0)
+    shown = text.getvalue()
+    assert "compiling the engine (first start only): 0/8 kernel groups" in shown
+    assert "8/8 kernel groups" in shown and "group 8 done" in shown
+    assert shown.rstrip().endswith("engine ready (42.0 s)")
+
+
+def test_a_quick_warm_up_prints_only_that_the_engine_is_ready():
+    text = io.StringIO()
+    report = CompileReport(text)
+    for done in range(9):
+        report(done, 8, f"group {done}" if done else "")
+    report.close(0.8)
+    report.show()  # a timer that fires too late shows nothing
+    assert text.getvalue() == "engine ready (0.8 s)\n"
 
 
 def test_a_diverging_run_exits_1_and_says_what_to_try(capsys):

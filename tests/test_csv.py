@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.data import MAX_BYTES, MAX_ROWS, CSVError, PointSet, parse_csv, to_csv
+from playground.data.features import EXTENT
 
 # --- PointSet ----------------------------------------------------------------------------
 
@@ -152,6 +153,23 @@ def test_exactly_max_rows_is_accepted():
 def test_malformed_rows_are_rejected_with_line_number(text, message):
     with pytest.raises(CSVError, match=message):
         parse_csv(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x1,x2,label\n1,2,1\n1e308,0,1\n", r"^line 3: x1 = 1e308 is outside the plane"),
+        ("0,-6.000001,1\n", r"^line 1: x2 = -6.000001 is outside the plane"),
+    ],
+)
+def test_a_point_off_the_drawn_plane_is_rejected_with_line_number_and_range(text, message):
+    with pytest.raises(CSVError, match=message + r".*; coordinates must be from -6 to 6$"):
+        parse_csv(text, extent=EXTENT)
+
+
+def test_points_on_the_edge_of_the_drawn_plane_are_accepted():
+    points, _ = parse_csv("6,-6,1\n-6.0,6.0,1\n", extent=EXTENT)
+    np.testing.assert_array_equal(points, [[6, -6], [-6, 6]])
 
 
 def test_label_outside_the_allowed_set_is_rejected_with_line_number():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.engine import MLP, warm_up
+from playground.engine import MLP, WARM_UP_GROUPS, warm_up
 from playground.engine.activations import fast_tanh
 
 XOR_X = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
@@ -170,6 +170,23 @@ def test_bad_data_raises_value_error_saying_what_was_wrong():
 
 def test_warm_up_compiles_every_kernel_without_error():
     warm_up()
+
+
+def test_warm_up_reports_progress_for_every_kernel_group_of_every_dtype():
+    calls: list[tuple[int, int, str]] = []
+    warm_up(lambda done, total, group: calls.append((done, total, group)))
+    total = 2 * len(WARM_UP_GROUPS)
+    assert [(done, n) for done, n, _ in calls] == [(i, total) for i in range(total + 1)]
+    groups = [group for _, _, group in calls[1:]]
+    assert groups == [f"{name} ({d})" for d in ("float64", "float32") for name, _ in WARM_UP_GROUPS]
+
+
+def test_warm_up_for_one_dtype_reports_only_its_groups():
+    calls: list[str] = []
+    warm_up(lambda done, total, group: calls.append(group), dtypes=("float32",))
+    assert calls[1:] == [f"{name} (float32)" for name, _ in WARM_UP_GROUPS]
+    with pytest.raises(ValueError, match="unknown dtype 'float16'"):
+        warm_up(dtypes=("float16",))
 
 
 def test_an_epoch_trained_in_slices_equals_one_whole_epoch(rng):

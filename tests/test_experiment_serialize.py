@@ -117,12 +117,25 @@ def test_an_empty_hidden_value_means_no_hidden_layer():
     assert config.hidden == [] and warnings == []
 
 
-def test_out_of_range_values_are_clamped_with_a_warning():
+def test_out_of_range_numbers_fall_back_to_the_default_with_a_warning():
     config, warnings = Config.from_query("learning_rate=50&batch_size=-3&hidden=8,9999")
-    assert config.learning_rate == Config.param.learning_rate.bounds[1]
-    assert config.batch_size == 1
+    assert config.learning_rate == Config.param.learning_rate.default
+    assert config.batch_size == Config.param.batch_size.default
     assert config.hidden == [8, Config.param.hidden.item_bounds[1]]
     assert len(warnings) == 3 and all("using" in w for w in warnings)
+    assert "learning_rate: '50' is above the maximum 10; using the default." in warnings
+
+
+def test_a_negative_learning_rate_in_a_link_means_the_default_not_zero():
+    config, warnings = Config.from_query("learning_rate=-5")
+    assert config.learning_rate == Config.param.learning_rate.default > 0
+    assert warnings == ["learning_rate: '-5' is below the minimum 0; using the default."]
+
+
+def test_an_out_of_range_number_falls_back_to_the_data_sets_own_default():
+    config, warnings = Config.from_json('{"dataset": "mnist", "learning_rate": 1e308}')
+    assert config.learning_rate == Config(dataset="mnist").learning_rate
+    assert "using the default" in warnings[0]
 
 
 def test_malformed_values_fall_back_to_the_default_and_unknown_keys_are_ignored():

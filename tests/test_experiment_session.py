@@ -243,7 +243,7 @@ def test_clicked_points_are_added_to_training_and_can_be_erased():
 
 def test_a_csv_upload_replaces_the_points_and_a_bad_one_keeps_them():
     s = Session(dataset="xor")
-    text = "x1,x2,label\n" + "\n".join(f"{i},{-i},{1 if i % 2 else -1}" for i in range(10))
+    text = "x1,x2,label\n" + "\n".join(f"{i / 2},{-i / 2},{1 if i % 2 else -1}" for i in range(10))
     assert s.load_csv(text) == 10
     assert len(s.points) == 10 and s.is_train.sum() == 5
     before = s.points
@@ -253,6 +253,14 @@ def test_a_csv_upload_replaces_the_points_and_a_bad_one_keeps_them():
     s.load_csv(s.export_csv(), replace=False)
     assert len(s.points) == 20
     s.step(2)
+
+
+def test_a_csv_with_a_point_off_the_drawn_plane_is_refused_and_the_points_kept():
+    s = Session(dataset="xor")
+    before = s.points
+    with pytest.raises(CSVError, match=r"^line 3: x2 = 1e308 is outside .* from -6 to 6$"):
+        s.load_csv("x1,x2,label\n1,2,1\n0,1e308,-1\n")
+    np.testing.assert_array_equal(s.points, before)
 
 
 def test_training_without_training_points_explains_instead_of_failing():
@@ -321,3 +329,41 @@ def test_training_mnist_in_slices_records_one_row_per_finished_epoch():
     assert rows[3] is not None and rows[3]["epoch"] == 1
     assert len(s.history) == 2  # the untrained row and epoch 1
     assert rows[3]["test_accuracy"] > 0.5
+
+
+_COMPILED_AFTER = """
+import json, sys
+from numba.core.dispatcher import Dispatcher
+from playground.engine import warm_up
+from playground.experiment import Session
+
+def compiled():
+    return {f"{m}.{k}": len(v.signatures) for m, mod in list(sys.modules.items())
+            if m.startswith("playground.engine") for k, v in vars(mod).items()
+            if isinstance(v, Dispatcher)}
+
+warm_up()
+before = compiled()
+for session in (Session(dataset="spiral", batch_norm=True, dropout=0.1),
+                Session(dataset="mnist", mnist_train=300, mnist_test=100)):
+    session.step(1)
+    session.train_slice(2)
+    session.predict("test")
+    session.metrics("test")
+    if session.config.dataset != "mnist":
+        session.predict_grid(20)
+        session.layer_maps(20)
+print(json.dumps({k: (before.get(k, 0), n) for k, n in compiled().items() if n != before.get(k)}))
+"""
+
+
+def test_after_warm_up_a_session_compiles_no_kernel_of_its_own():
+    # A fresh process: in this one, earlier tests may have compiled anything already.
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _COMPILED_AFTER], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +26,20 @@ def test_bad_page_options_are_dropped_with_a_warning():
     options, _, warnings = split_query("show=network,bogus&hide=x<script>&mode=3d", HIDEABLE)
     assert options.show == ["network"] and options.hide == [] and options.mode == "playground"
     assert len(warnings) == 3
+
+
+@pytest.mark.parametrize("key", ["presenter", "embed", "autoplay"])
+def test_a_switch_that_is_neither_true_nor_false_is_warned_about(key):
+    options, _, warnings = split_query(f"{key}=maybe", HIDEABLE)
+    assert getattr(options, key) is False
+    assert warnings == [f"{key}: 'maybe' is not true or false; using false"]
+
+
+def test_a_switch_reads_the_same_words_as_a_boolean_knob():
+    words = {"yes": True, "On": True, "1": True, "TRUE": True, "no": False, "off": False}
+    for word, meant in words.items():
+        options, _, warnings = split_query(f"presenter={word}&embed={word}", HIDEABLE)
+        assert (options.presenter, options.embed, warnings) == (meant, meant, [])
 
 
 def test_options_round_trip_through_their_pairs():

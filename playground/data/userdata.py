@@ -196,14 +196,32 @@ def _number(text: str, line: int, column: str) -> float:
     return value
 
 
+def _check_inside(fields: list[str], values: tuple[float, float], line: int, extent: float) -> None:
+    """Refuse a point off the square [-extent, extent]²: it would train the network
+    where nobody can see it (a point at 1e308 loads fine and is simply never drawn)."""
+    for field, value, column in zip(fields, values, COLUMNS, strict=False):
+        if abs(value) > extent:
+            shown = field if len(field) <= 30 else field[:27] + "..."
+            bound = format_label(extent)
+            raise CSVError(
+                f"line {line}: {column} = {shown} is outside the plane that is drawn; "
+                f"coordinates must be from -{bound} to {bound}"
+            )
+
+
 def parse_csv(
-    data: str | bytes, allowed_labels: set[float] | None = None
+    data: str | bytes,
+    allowed_labels: set[float] | None = None,
+    *,
+    extent: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse ``x1,x2,label`` rows into float64 points ``(N, 2)`` and labels ``(N,)``.
 
     One optional header line ``x1,x2,label`` (any case, spaces allowed) and blank lines
     are accepted; everything else must be exactly three finite numbers per line, at
-    most MAX_ROWS rows and MAX_BYTES bytes, labels in ``allowed_labels`` when given.
+    most MAX_ROWS rows and MAX_BYTES bytes, labels in ``allowed_labels`` when given,
+    coordinates within [-extent, extent] when ``extent`` is given (the file format
+    itself has no range; the page that shows the points has).
     Any problem raises :class:`CSVError` naming the line (1-based) and what is wrong.
     """
     allowed = _check_allowed(allowed_labels)
@@ -225,6 +243,8 @@ def parse_csv(
         if len(fields) != 3:
             raise CSVError(f"line {number}: expected 3 values (x1,x2,label), got {len(fields)}")
         x1, x2, label = (_number(f, number, c) for f, c in zip(fields, COLUMNS, strict=True))
+        if extent is not None:
+            _check_inside(fields, (x1, x2), number, extent)
         if allowed is not None and label not in allowed:
             raise CSVError(
                 f"line {number}: label {format_label(label)} is not one of "

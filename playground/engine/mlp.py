@@ -36,6 +36,22 @@ DTYPES = {"float32": np.float32, "float64": np.float64}
 FRAME_MAX_VALUES = 2_000_000
 
 
+def _read_only(A: np.ndarray) -> np.ndarray:
+    """``A`` as a read-only view (no copy).
+
+    Numba compiles a kernel once per signature, and whether an array is writable
+    is part of it. A session's data is read-only, a caller's array often is not,
+    and each variant would be compiled (tens of seconds on a first start) and
+    cached on its own: ``warm_up`` with one kind left the page's first step
+    compiling the other. So every kernel sees read-only data arrays.
+    """
+    if not A.flags.writeable:
+        return A
+    view = A.view()
+    view.flags.writeable = False
+    return view
+
+
 def _choice(what: str, value: str, allowed) -> str:
     if value not in allowed:
         raise ValueError(f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
@@ -301,7 +317,7 @@ class MLP:
         if not np.isfinite(X).all():
             raise ValueError("inputs contain NaN or infinite values")
         self._remember(original, X)
-        return X
+        return _read_only(X)
 
     def _targets(self, Y, n: int) -> np.ndarray:
         if self._known(Y) and Y.shape[0] == n:
@@ -315,7 +331,7 @@ class MLP:
         if not np.isfinite(Y).all():
             raise ValueError("targets contain NaN or infinite values")
         self._remember(original, Y)
-        return Y
+        return _read_only(Y)
 
     # ----------------------------------------------------------- training
     def _train(self, X, Y, idx: np.ndarray, batch_size: int) -> float:
@@ -441,7 +457,7 @@ class MLP:
     def _evaluate(self, X, Y, first_unit: int) -> tuple[float, np.ndarray]:
         X = self._inputs(X)
         with_loss = Y is not None
-        Y = self._targets(Y, X.shape[0]) if with_loss else np.zeros((0, 0), self.dtype)
+        Y = self._targets(Y, X.shape[0]) if with_loss else _read_only(np.zeros((0, 0), self.dtype))
         out = np.empty((self.n_units - first_unit, X.shape[0]), dtype=self.dtype)
         total = nw.evaluate(
             X,

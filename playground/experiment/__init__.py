@@ -33,6 +33,7 @@ from playground.experiment.serialize import (
     config_to_json,
     config_to_query,
     convert,
+    parse_boolean,
     parse_query,
     parse_strict,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "defaults_for",
     "get_lesson",
     "make_plan",
+    "parse_boolean",
     "parse_query",
     "parse_strict",
     "run_lesson",

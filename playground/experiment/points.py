@@ -20,6 +20,7 @@ from playground.data import (
     to_csv,
     train_test_split,
 )
+from playground.data.features import EXTENT
 
 
 def allowed_labels(kind: str, n_classes: int) -> frozenset[float] | None:
@@ -89,10 +90,12 @@ class Points:
         """Parse ``x1,x2,label`` rows; replace the points or add to them.
 
         The new rows are split by ``train_ratio``. A bad file raises
-        :class:`~playground.data.CSVError` and leaves the points unchanged.
+        :class:`~playground.data.CSVError` and leaves the points unchanged; so does
+        a point off the plane the page draws (:data:`~playground.data.features.EXTENT`).
         Returns the number of rows read.
         """
-        points, labels = parse_csv(text, set(self.allowed) if self.allowed else None)
+        allowed = set(self.allowed) if self.allowed else None
+        points, labels = parse_csv(text, allowed, extent=EXTENT)
         total = len(labels) + (0 if replace else len(self))
         if total > MAX_ROWS:
             raise CSVError(

@@ -1,8 +1,11 @@
 """The configuration as a URL query or JSON, and the weights as JSON.
 
 A shared link or a hand-edited file is untrusted input, so reading one never raises:
-unknown keys are ignored, malformed values fall back to the default, out-of-range
-values are clamped, and each of these produces a warning the page can show.
+unknown keys are ignored, malformed and out-of-range values fall back to the default,
+items of a list of sizes are clamped, and each of these produces a warning the page can
+show. An out-of-range number falls back to the default rather than to the bound it
+crossed because a bound is an extreme (``learning_rate=-5`` clamped would be 0: a
+network that never learns); the default is the one setting known to work.
 Explicit CLI flags go through the same converters with ``strict=True`` and get an
 error instead. Every conversion is derived from the Parameter declared on
 :class:`~playground.experiment.config.Config`: its type, bounds and objects.
@@ -50,6 +53,21 @@ def _text_items(raw: Any) -> list:
     raise ValueError("is not a list")
 
 
+def parse_boolean(raw: Any) -> bool:
+    """``raw`` as a boolean: True/False, 1/0 or one of the words for them ("yes", "off").
+
+    The page's own switches (``presenter=``, ``embed=``) read their values through
+    this too, so a link's "yes" means the same wherever it is written. Anything else
+    raises ValueError: "maybe" is not quietly false.
+    """
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower() if isinstance(raw, str | int) else None
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise ValueError("is not true or false")
+
+
 def _number(raw: Any) -> float | int:
     if isinstance(raw, bool) or raw is None:
         raise ValueError("is not a number")
@@ -82,6 +100,14 @@ def _clamp(
     return value, None
 
 
+def _in_range(p: param.Number, value: float) -> float:
+    """``value`` if it is within the bounds of ``p``; else ValueError saying which bound."""
+    _, note = _clamp(p.bounds, value)
+    if note:
+        raise ValueError(note)
+    return value
+
+
 def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
     """Best valid value for ``raw`` and what had to be fixed (None if nothing).
 
@@ -90,12 +116,7 @@ def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
     if isinstance(raw, str) and len(raw) > MAX_VALUE:
         raise ValueError(f"is longer than {MAX_VALUE} characters")
     if isinstance(p, param.Boolean):
-        if isinstance(raw, bool):
-            return raw, None
-        word = str(raw).strip().lower() if isinstance(raw, str | int) else None
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE, None
-        raise ValueError("is not true or false")
+        return parse_boolean(raw), None
     if isinstance(p, param.Integer):
         value = _number(raw)
         fraction = None
@@ -104,14 +125,12 @@ def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
                 raise ValueError("is not a number")
             if math.isfinite(value) and not value.is_integer():
                 fraction = "is not a whole number"
-        value, note = _clamp(p.bounds, value)
-        return int(round(value)), note or fraction
+        return int(round(_in_range(p, value))), fraction
     if isinstance(p, param.Number):
         value = _number(raw)
         if isinstance(value, float) and math.isnan(value):
             raise ValueError("is not a number")
-        value, note = _clamp(p.bounds, value)
-        return float(value), note
+        return float(_in_range(p, value)), None
     if isinstance(p, ChoiceList):
         return _convert_names(p, raw)
     if isinstance(p, param.Selector):
@@ -143,28 +162,42 @@ def _convert_sizes(p: IntList, raw: Any) -> tuple[list[int], str | None]:
 
 
 def _convert_names(p: ChoiceList, raw: Any) -> tuple[list[str], str | None]:
-    names, dropped = [], []
+    """The known names of ``raw``, each once; the note names what was left out and why.
+
+    An unknown name is listed with the allowed ones, so a typo in a link or on the
+    command line (``x3`` for ``x2``) is answered with the spelling that works.
+    """
+    names, unknown, repeated = [], [], []
     for item in _text_items(raw):
         word = item.strip().lower() if isinstance(item, str) else item
-        if word in p.objects and not (p.unique and word in names):
-            names.append(word)
+        if word not in p.objects:
+            unknown.append(item)
+        elif p.unique and word in names:
+            repeated.append(item)
         else:
-            dropped.append(item)
+            names.append(word)
+    notes = []
+    if unknown:
+        shown = ", ".join(_show(d) for d in unknown[:3])
+        notes.append(f"has {shown}, not one of {', '.join(p.objects)}")
+    if repeated:
+        shown = ", ".join(_show(d) for d in dict.fromkeys(repeated[:3]))
+        notes.append(f"has {shown} more than once")
     if p.max_length is not None and len(names) > p.max_length:
-        dropped.extend(names[p.max_length :])
         names = names[: p.max_length]
+        notes.append(f"has more than {p.max_length} items")
     if len(names) < p.min_length:
         raise ValueError(f"needs at least {p.min_length} of {', '.join(p.objects)}")
-    note = f"had {', '.join(_show(d) for d in dropped[:3])} removed" if dropped else None
-    return names, note
+    return names, "; ".join(notes) or None
 
 
 def convert(name: str, raw: Any) -> tuple[Any, str | None]:
     """Convert one untrusted value for knob ``name`` to a valid one.
 
-    Returns ``(value, note)`` where ``note`` says what had to be fixed (a clamped
-    number, a dropped list item) or is None. Raises ValueError, naming the knob and
-    the reason, when there is no sensible value at all.
+    Returns ``(value, note)`` where ``note`` says what had to be fixed (a rounded
+    number, a clamped layer size, a dropped list item) or is None. Raises ValueError,
+    naming the knob and the reason, when there is no sensible value at all (that
+    includes a number outside its bounds).
     """
     try:
         value, note = _convert(Config.param[name], raw)

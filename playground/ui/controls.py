@@ -41,6 +41,66 @@ def _ladder(config: Config, name: str, ladder) -> list:
     return values
 
 
+#: Fewest and most significant digits a float knob's widget shows.
+MIN_DIGITS, MAX_DIGITS = 3, 6
+
+
+def _significant_digits(x: float | None) -> int:
+    """How many significant digits the shortest exact text of ``x`` has (0.99999: 5)."""
+    if x is None or not np.isfinite(x) or x == 0:
+        return 0
+    mantissa = f"{abs(x):.15g}".split("e")[0].replace(".", "").strip("0")
+    return len(mantissa)
+
+
+def number_format(p: param.Number, value: float) -> PrintfTickFormatter:
+    """A format with the significant digits that the knob's step, bounds and value need.
+
+    Bokeh's default shows two decimals, so Adam's β2 of 0.999 read "1" and could
+    not be told from its neighbours; the bound 0.99999 says five digits matter.
+    ``%g`` drops trailing zeros (0.9 stays "0.9") and writes 1e-08 as such.
+    """
+    lo, hi = p.bounds if p.bounds is not None else (None, None)
+    needed = max(_significant_digits(x) for x in (p.step, lo, hi, p.default, value))
+    return PrintfTickFormatter(format=f"%.{min(MAX_DIGITS, max(MIN_DIGITS, needed))}g")
+
+
+class TickBox(pn.viewable.Viewer):
+    """A check box whose words tick it too.
+
+    Panel's ``Checkbox`` is drawn by Bokeh (3.9) as an ``<input>`` with a ``<div>``
+    beside it, not a ``<label>`` around it, so clicking the words did nothing. The
+    one option of a ``CheckBoxGroup`` is a real label; this keeps a plain boolean
+    ``value`` in front of it.
+    """
+
+    value = param.Boolean(default=False, doc="Whether the box is ticked.")
+
+    def __init__(self, label: str, value: bool = False, **widget_params) -> None:
+        super().__init__(value=value)
+        self._label = label
+        self.group = pn.widgets.CheckBoxGroup(
+            options=[label], value=[label] if value else [], **widget_params
+        )
+        self.group.param.watch(lambda e: setattr(self, "value", label in e.new), "value")
+        self.param.watch(self._show, "value")
+
+    def _show(self, event: param.parameterized.Event) -> None:
+        self.group.value = [self._label] if event.new else []
+
+    def __panel__(self) -> pn.widgets.CheckBoxGroup:
+        return self.group
+
+
+def _tick_box(config: Config, name: str, opts: dict) -> TickBox:
+    """A :class:`TickBox` bound both ways to the boolean knob ``name``."""
+    params = {k: v for k, v in opts.items() if k in pn.widgets.CheckBoxGroup.param and k != "label"}
+    box = TickBox(opts["label"], getattr(config, name), **params)
+    box.param.watch(lambda e: setattr(config, name, e.new), "value")
+    config.param.watch(lambda e: setattr(box, "value", e.new), name)
+    return box
+
+
 def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     """The control for knob ``name``, bound both ways to ``config``.
 
@@ -56,10 +116,14 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, RATE_LADDER)
     elif name == "batch_size":
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, BATCH_LADDER)
+    elif isinstance(p, param.Boolean):
+        return with_tip(_tick_box(config, name, opts), p.doc)
     elif name in ("noise", "train_ratio"):
         cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
     else:
         cls = pn.Param.widget_type(p)
+        if issubclass(cls, pn.widgets.FloatSlider):
+            opts.setdefault("format", number_format(p, getattr(config, name)))
     widget = cls.from_param(p, **{k: v for k, v in opts.items() if k in cls.param})
     return widget if "description" in cls.param else with_tip(widget, p.doc)
 

@@ -112,7 +112,11 @@ class ConfusionMatrix(pn.viewable.Viewer):
     def __init__(self, theme: Theme, on_pick: Callable[[int, int], None]):
         super().__init__()
         self._on_pick = on_pick
-        self.mapper = LinearColorMapper(palette=Blues256[::-1], low=0, high=np.log1p(1000))
+        # An empty cell (shade NaN) takes the theme's panel colour: the palette's
+        # lightest blue is near white, a glare of empty cells on the dark page.
+        self.mapper = LinearColorMapper(
+            palette=Blues256[::-1], low=0, high=np.log1p(1000), nan_color=theme.panel
+        )
         self.source = ColumnDataSource(
             dict(true=[], pred=[], count=[], shade=[], text=[], color=[])
         )
@@ -174,8 +178,8 @@ class ConfusionMatrix(pn.viewable.Viewer):
     def update(self, matrix: np.ndarray) -> None:
         true, pred = np.indices(matrix.shape)
         counts = matrix.ravel()
-        shade = np.log1p(counts)
-        top = float(shade.max()) or 1.0
+        shade = np.where(counts > 0, np.log1p(counts), np.nan)
+        top = float(np.nanmax(shade)) if counts.any() else 1.0
         self.mapper.high = top  # the largest cell is the darkest, whatever the test-set size
         self.source.data = dict(
             true=true.ravel(),

@@ -5,20 +5,25 @@ page, so training runs in slices of about ``SLICE_S`` seconds on a periodic
 callback (the engine releases nothing between slices but the slices are short:
 a click waits at most one slice). The counter and the progress bar follow every
 slice; the weight images several times a second; the curves, the confusion
-matrix, the per-class table and the gallery after every epoch.
+matrix, the per-class table and the gallery after every epoch, and all of them
+when training pauses. The confusion matrix, the table and the gallery are drawn
+from one pass over the test set (:class:`TestPass`), so a cell that says 20
+digits opens a gallery of those 20, whatever the weights did since.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from typing import NamedTuple
 
 import numpy as np
 import panel as pn
 
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
+from playground.experiment.metrics import classification_report
 from playground.ui.charts import LossChart
-from playground.ui.controls import knob
+from playground.ui.controls import TickBox, knob
 from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
 from playground.ui.live import EPOCH_STYLE, LiveHTML
 from playground.ui.theme import Theme
@@ -52,6 +57,16 @@ MNIST_KNOBS = (
 
 
 install_wire()
+
+
+class TestPass(NamedTuple):
+    """The test set as the network saw it at one moment: every test-set view is
+    drawn from one of these, never from a forward pass of its own."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    probs: np.ndarray
+    guess: np.ndarray
 
 
 def _preset_name(hidden: list[int]) -> str:
@@ -95,7 +110,7 @@ class MnistPage(TrainingPage):
         self.gallery = DigitGallery(theme)
         self.pad = DrawingPad(theme, self._predict_one)
         self.per_class = pn.pane.HTML("")
-        self.mistakes = pn.widgets.Checkbox(label="Only mistakes", value=False)
+        self.mistakes = TickBox("Only mistakes")
         self.show_all = pn.widgets.Button(
             label="All test digits",
             width=120,
@@ -107,6 +122,7 @@ class MnistPage(TrainingPage):
         self.mistakes.param.watch(lambda e: self._show_cell(None), "value")
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
         self._cell: tuple[int, int] | None = None
+        self._test: TestPass | None = None
 
         controls = {
             name: knob(self.config, name, width=140, sizing_mode=None) for name in MNIST_KNOBS
@@ -157,6 +173,15 @@ class MnistPage(TrainingPage):
             elapsed = time.perf_counter() - t0
             self._per_batch = 0.7 * self._per_batch + 0.3 * elapsed / batches
         self._refresh(epoch_done=row is not None)
+
+    def set_playing(self, playing: bool) -> None:
+        """Start or pause; on a pause (even mid-epoch) every view is drawn from the
+        weights training stopped at, as the weight images already are."""
+        was_playing = self.playing
+        with pn.io.hold():  # the Play label and the redrawn views arrive together
+            super().set_playing(playing)
+            if was_playing and not self.playing:
+                self._refresh_all()
 
     def step_epoch(self) -> None:
         while self.session.train_slice(10**6) is None and not self.session.diverged:
@@ -223,9 +248,18 @@ class MnistPage(TrainingPage):
             elif self._pending:
                 self._pending.pop(0)()
 
+    def _pass_test_set(self) -> TestPass:
+        """Run the test set through the network as it is now and keep the result."""
+        images, labels = self.session.examples("test")
+        probs = self.session.predict("test")
+        self._test = TestPass(images, labels, probs, probs.argmax(axis=1))
+        return self._test
+
     def _show_metrics(self) -> None:
-        """Confusion matrix and the per-class table (test set)."""
-        m = self.session.metrics("test")
+        """Confusion matrix and the per-class table from a new pass over the test
+        set; the gallery drawn next (or a cell clicked later) uses the same pass."""
+        test = self._pass_test_set()
+        m = classification_report(test.labels, test.guess, test.probs.shape[1])
         self.confusion.update(np.asarray(m["confusion_matrix"]))
         rows = "".join(
             f"<tr><td>{d}</td><td>{100 * p:.1f}%</td><td>{100 * r:.1f}%</td></tr>"
@@ -237,9 +271,9 @@ class MnistPage(TrainingPage):
         )
 
     def _show_gallery(self) -> None:
-        images, labels = self.session.examples("test")
-        probs = self.session.predict("test")
-        guess = probs.argmax(axis=1)
+        """The test digits of the pass the confusion matrix shows (all, the
+        mistakes, or one cell of the matrix)."""
+        images, labels, probs, guess = self._test or self._pass_test_set()
         pick = np.arange(len(guess))
         title = "<b>Test digits</b>"
         if self._cell is not None:

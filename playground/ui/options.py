@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import param
 
+from playground.experiment import parse_boolean
+
 #: Controls a lecturer can hide (``hide=learning_rate,regularization``): the
 #: knobs on the page plus these parts of it.
 HIDEABLE_PARTS = (
@@ -94,7 +96,11 @@ def split_query(query: str, hideable: set[str]) -> tuple[PageOptions, str, list[
                 warnings.append(f"{key}: ignored {', '.join(repr(b[:30]) for b in bad[:5])}")
             options.param.update({key: list(dict.fromkeys(v for v in items if v in allowed))})
         elif isinstance(p, param.Boolean):
-            options.param.update({key: value.strip().lower() in TRUE})
+            try:
+                options.param.update({key: parse_boolean(value)})
+            except ValueError as err:
+                default = "true" if p.default else "false"
+                warnings.append(f"{key}: {value[:40]!r} {err}; using {default}")
         elif isinstance(p, param.Selector):
             if value in p.objects:
                 options.param.update({key: value})

@@ -15,22 +15,35 @@ from playground.ui.channel import routes
 log = logging.getLogger(__name__)
 
 
+#: The loggers that report a tab closing while a message was on its way: asyncio
+#: (the traceback of the write's task), Bokeh's websocket handler and Panel's
+#: pending writes (a warning line each). A filter on a logger sees only that
+#: logger's own records, so each is named here.
+CLOSED_TAB_LOGGERS = ("asyncio", "bokeh.server.views.ws", "panel.io.document")
+#: The warning Bokeh and Panel log, word for word, for a write to a closed tab.
+CLOSED_TAB_WARNING = "Failed sending message as connection was closed"
+
+
 class ClosedTabs(logging.Filter):
-    """Drops the traceback asyncio logs when a frame was on its way to a tab
-    that has just closed: an everyday event, not an error. (Its traceback
-    holds the closed session, so a handler that keeps records, such as a
-    test's log capture, would keep every closed session alive.)"""
+    """Drops what is logged when a frame was on its way to a tab that has just
+    closed: an everyday event, not an error, and one line per closed tab would
+    bury the log's real news. That is asyncio's traceback (it holds the closed
+    session, so a handler that keeps records, such as a test's log capture,
+    would keep every closed session alive) and Bokeh's and Panel's warning."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, WebSocketClosedError | StreamClosedError)
+        if isinstance(exc, WebSocketClosedError | StreamClosedError):
+            return False
+        return record.msg != CLOSED_TAB_WARNING
 
 
 def quiet_closed_tabs() -> None:
-    """Install :class:`ClosedTabs` on asyncio's logger (once)."""
-    logger = logging.getLogger("asyncio")
-    if not any(isinstance(f, ClosedTabs) for f in logger.filters):
-        logger.addFilter(ClosedTabs())
+    """Install :class:`ClosedTabs` on each of :data:`CLOSED_TAB_LOGGERS` (once)."""
+    for name in CLOSED_TAB_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ClosedTabs) for f in logger.filters):
+            logger.addFilter(ClosedTabs())
 
 
 def serve(

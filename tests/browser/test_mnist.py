@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -59,3 +61,81 @@ def test_switching_back_to_the_2d_playground_works(page: Page, server_url):
     expect(page.locator("#epoch")).to_have_text("000,001")
     click(page, "MNIST digits")
     expect(page.locator(".pg-pad").first).to_be_visible()
+
+
+_CONFUSION = """() => {
+  // What the confusion matrix shows: its counts (row = true digit) and where its
+  // plot frame is on the page, so a test can click or look at one cell.
+  const doc = Bokeh.documents[0];
+  const fig = [...doc.all_models].find(
+    m => m.css_classes && m.css_classes.includes('pg-confusion'));
+  const view = Bokeh.index.find_one(fig);
+  const box = view.el.getBoundingClientRect();
+  const frame = view.frame.bbox;
+  const source = fig.renderers.map(r => r.data_source).find(s => s.data.shade !== undefined);
+  return {counts: Array.from(source.data.count), x: box.x + frame.x, y: box.y + frame.y,
+          width: frame.width, height: frame.height};
+}"""
+
+
+def _confusion(page: Page) -> dict:
+    return page.evaluate(_CONFUSION)
+
+
+def _cell_centre(shown: dict, true: int, pred: int) -> tuple[float, float]:
+    return (
+        shown["x"] + (pred + 0.5) / 10 * shown["width"],
+        shown["y"] + (true + 0.5) / 10 * shown["height"],  # digit 0 is the top row
+    )
+
+
+def test_clicking_the_words_of_a_check_box_ticks_it(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    page.get_by_text("Only mistakes", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Only mistakes")).to_be_checked()
+    expect(page.get_by_text("Mistakes (")).to_be_visible(timeout=10_000)
+    page.get_by_text("Batch normalization", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Batch normalization")).to_be_checked()
+
+
+def test_empty_confusion_cells_follow_the_dark_theme(page: Page, server_url):
+    import io
+
+    from PIL import Image
+
+    from playground.ui.theme import DARK
+
+    open_page(page, server_url + "/?mode=mnist&theme=dark&mnist_train=2000&mnist_test=500")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    shown = wait_until(lambda: (s := _confusion(page)) and sum(s["counts"]) and s)
+    empty = shown["counts"].index(0)
+    x, y = _cell_centre(shown, empty // 10, empty % 10)
+    png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
+    pixel = Image.open(io.BytesIO(png)).convert("RGB").getpixel((1, 1))
+    assert "#{:02x}{:02x}{:02x}".format(*pixel) == DARK.panel
+
+
+def test_paused_mid_epoch_a_cell_opens_as_many_digits_as_it_says(page: Page, server_url):
+    open_page(page, server_url + "/?mode=mnist&mnist_test=1000")  # 60,000: long epochs
+    progress = page.locator("progress").first
+    click(page, "▶ Play")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=60_000)
+    wait_until(lambda: 10 < float(progress.get_attribute("value") or 0) < 70, timeout=60)
+    click(page, "❚❚ Pause")
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+    assert float(progress.get_attribute("value") or 0) > 0  # paused inside an epoch
+    shown = _confusion(page)
+    for digit in (0, 3, 8):  # diagonal cells: the largest counts, the first to change
+        # Two clicks closer together than Bokeh's double-tap window are one double
+        # tap, which picks nothing; a person reading the tooltip is slower than that.
+        page.wait_for_timeout(600)
+        page.mouse.move(*_cell_centre(shown, digit, digit))
+        says = page.get_by_text(re.compile(rf"^\d+ digits {digit} predicted as {digit} \("))
+        expect(says).to_be_visible(timeout=10_000)  # the cell's tooltip, as a person reads it
+        count = says.inner_text().split()[0]
+        page.mouse.click(*_cell_centre(shown, digit, digit))
+        title = page.locator("b", has_text=f"Digits {digit} predicted as {digit}")
+        expect(title.locator("xpath=following-sibling::small")).to_have_text(f"({count})")

@@ -42,6 +42,7 @@ def test_a_good_csv_replaces_the_points_and_trains(page: Page, server_url, tmp_p
         (b"\x00\x01\x02binary", "binary"),
         (b"x1,x2,label\n1,nan,1\n", "finite"),
         (b"x1,x2,label\n1,2,<script>alert(1)</script>\n", "<script>"),
+        (b"x1,x2,label\n1,2,1\n1e308,1,1\n", "line 3: x1 = 1e308 is outside the plane"),
     ],
 )
 def test_a_bad_csv_is_reported_and_the_data_kept(
