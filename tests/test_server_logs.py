@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from tornado.websocket import WebSocketClosedError
@@ -51,12 +52,19 @@ class _MessageToAClosedTab:
         raise WebSocketClosedError()
 
 
+def _run(coroutine) -> None:
+    """Run ``coroutine`` to the end on a loop of its own, in a thread of its own:
+    the browser tests leave Playwright's loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def test_bokeh_writing_to_a_closed_tab_logs_no_warning():
     from bokeh.server.views.ws import WSHandler
 
     quiet_closed_tabs()
     with _records("bokeh.server.views.ws") as records:
-        asyncio.run(WSHandler.send_message(object(), _MessageToAClosedTab()))
+        _run(WSHandler.send_message(object(), _MessageToAClosedTab()))
         assert records == []
         logging.getLogger("bokeh.server.views.ws").warning("a real problem")
         assert [r.getMessage() for r in records] == ["a real problem"]
@@ -75,9 +83,9 @@ def test_panel_writing_to_a_closed_tab_logs_no_warning_but_other_failures_do():
     quiet_closed_tabs()
     doc = Document()
     with _records("panel.io.document") as records:
-        asyncio.run(write(doc, WebSocketClosedError()))
+        _run(write(doc, WebSocketClosedError()))
         assert records == []
-        asyncio.run(write(doc, OSError("disk full")))
+        _run(write(doc, OSError("disk full")))
         assert [r.getMessage() for r in records] == [
             "Failed sending message due to following error: disk full"
         ]
