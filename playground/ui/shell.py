@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import panel as pn
 import param
+from panel.io.resources import _env as PANEL_TEMPLATES
 from panel.reactive import ReactiveHTML
 
 from playground.data import MAX_BYTES
@@ -58,6 +59,14 @@ VISUALLY_HIDDEN_LABEL = (
     "clip-path: inset(50%); white-space: nowrap; }"
 )
 
+
+#: The page's HTML: Panel's own plus the line a phone needs to lay the page out at
+#: its own width (without it a phone draws a 980 px desktop page, shrunk).
+PAGE_TEMPLATE = PANEL_TEMPLATES.from_string(
+    "{% extends 'base.html' %}{% block postamble %}"
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "{% endblock %}"
+)
 
 #: Copy link: the address to the clipboard and a word that it is there; where the
 #: page has no clipboard (plain http on a classroom LAN is not a secure context)
@@ -318,6 +327,7 @@ class Shell(pn.viewable.Viewer):
             stylesheets=[PRESENTER_CSS] if options.presenter else [],
         )
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            pn.state.curdoc.template = PAGE_TEMPLATE
             pn.state.on_session_destroyed(lambda context: self.close())
             if options.autoplay:
                 pn.state.onload(lambda: self.page().set_playing(True))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_page import click, open_page
+from tests.browser.test_page import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -63,9 +63,17 @@ def test_the_whole_picture_fits_without_scrolling(page: Page, server_url, tmp_pa
     page.screenshot(path=tmp_path / "page.png")
 
 
-def test_a_phone_gets_one_column_with_the_picture_first(page: Page, server_url, tmp_path):
-    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+def test_a_phone_gets_one_column_with_the_picture_first(browser, server_url, tmp_path):
+    # A phone's browser lays a page out 980 px wide unless the page asks otherwise.
+    context = browser.new_context(
+        viewport={"width": PHONE[0], "height": PHONE[1]},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
     open_page(page, f"{server_url}/?dataset=spiral&hidden=6,6")
+    assert page.evaluate("document.documentElement.clientWidth") == PHONE[0]
     no_sideways_scroll(page, PHONE[0])
     heat = page.locator(".pg-output canvas").first.bounding_box()
     network = page.locator(".pg-network").first.bounding_box()
@@ -73,9 +81,10 @@ def test_a_phone_gets_one_column_with_the_picture_first(page: Page, server_url, 
     assert heat["width"] >= 300  # usable, not a thumbnail
     assert network["x"] + network["width"] <= PHONE[0]
     assert network["y"] < heat["y"] < data["y"]  # network, output, then the data
-    click(page, "Step")
+    page.get_by_role("button", name="Step").tap()
     expect(page.locator("#epoch")).to_have_text("000,001")
     page.screenshot(path=tmp_path / "phone.png", full_page=True)
+    context.close()
 
 
 def test_the_readmes_iframe_shows_all_it_promises(page: Page, server_url, tmp_path):
