@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from page_driver import Browser, play
 
-import playground.ui.app as app
+import playground.ui.plane as plane
 from playground.experiment import Session
-from playground.ui.app import Playground
 from playground.ui.frame import Section
+from playground.ui.plane import Playground
 from playground.ui.transport import FairShare
 
 KNOBS = {"dataset": "xor", "n_samples": 200, "batch_size": 10, "hidden": [4], "seed": 3}
@@ -47,9 +47,9 @@ def test_frames_wait_for_confirmations_and_nothing_is_trained_that_is_not_shown(
     for _ in range(5):
         page._pump()  # the browser confirms nothing
     # the hello's frame is confirmed by nobody: FRAMES_IN_FLIGHT frames in all, then it waits
-    assert len(browser.frames) == app.FRAMES_IN_FLIGHT
+    assert len(browser.frames) == plane.FRAMES_IN_FLIGHT
     browser.ack()
-    assert len(browser.frames) == 2 * app.FRAMES_IN_FLIGHT
+    assert len(browser.frames) == 2 * plane.FRAMES_IN_FLIGHT
     # each frame shows exactly two more epochs than the one before
     epochs = [h["epoch"] for h, _ in browser.frames]
     assert epochs == list(range(0, 2 * len(epochs), 2))
@@ -75,8 +75,8 @@ def test_the_loss_rows_are_sent_once_each_in_order():
 
 def test_an_epoch_longer_than_a_turn_is_trained_in_slices_and_equals_a_whole_epoch(monkeypatch):
     # No time to spare: every turn trains one step (of ten in an epoch).
-    monkeypatch.setattr(app, "TICK_BUDGET_S", 0.0)
-    monkeypatch.setattr(app, "PARTIAL_FRAME_S", 3600.0)
+    monkeypatch.setattr(plane, "TICK_BUDGET_S", 0.0)
+    monkeypatch.setattr(plane, "PARTIAL_FRAME_S", 3600.0)
     page = Playground(**KNOBS)
     assert page.session.n_train == 100
     browser = Browser(page)
@@ -105,7 +105,7 @@ def test_the_watchdog_carries_on_when_confirmations_stop(monkeypatch):
     stalled = len(browser.frames)
     page.train_tick()
     assert len(browser.frames) == stalled  # not yet: the browser may still be drawing
-    monkeypatch.setattr(app, "ACK_TIMEOUT_S", 0.0)
+    monkeypatch.setattr(plane, "ACK_TIMEOUT_S", 0.0)
     page.train_tick()
     assert len(browser.frames) > stalled
 

@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from page_driver import Browser
 
 from playground.experiment import KNOBS, Config
-from playground.ui.app import DATA_KNOBS, MORE_KNOBS, TOP_KNOBS, Playground, _escaped
-from playground.ui.options import HIDEABLE_PARTS, PageOptions, split_query
+from playground.ui.app import Playground, _escaped
+from playground.ui.options import PageOptions, split_query
+from playground.ui.pages import hide_names
 
-HIDEABLE = {*TOP_KNOBS, *DATA_KNOBS, *MORE_KNOBS, *HIDEABLE_PARTS}
+HIDEABLE = set(hide_names())  # what the pages declare
 KEYS = st.sampled_from([*KNOBS, *PageOptions.param, "x", "", "<script>", "hidden[]"])
 JUNK = st.one_of(
     st.text(max_size=60),

@@ -24,6 +24,7 @@ from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.experiment.metrics import classification_report
 from playground.ui.charts import LossChart
 from playground.ui.controls import TickBox, knob
+from playground.ui.declare import PageDeclaration
 from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
 from playground.ui.live import EPOCH_STYLE, LiveHTML
 from playground.ui.theme import Theme
@@ -82,6 +83,18 @@ class MnistPage(TrainingPage):
     TICK_MS = TICK_MS
     PLAY_HELP = "Start or pause training on the digits."
     RESET_HELP = "Start again from fresh initial weights."
+    #: What ``hide=`` may name (the knobs up top, the architecture among them)
+    #: and what an embedded page's ``show=`` picks from.
+    DECLARED = PageDeclaration(
+        knobs=(*MNIST_KNOBS, "hidden"),
+        show={
+            "controls": "top",
+            "data": "confusion",
+            "network": "weights",
+            "output": "gallery",
+            "loss": "chart",
+        },
+    )
 
     def __init__(self, config: Config, theme: Theme):
         super().__init__(config, theme)
@@ -142,15 +155,9 @@ class MnistPage(TrainingPage):
             sizing_mode="stretch_width",
             align_items="flex-end",
         )
-        self.hideable = {name: (w,) for name, w in controls.items()}
-        self.hideable["hidden"] = (self.hidden,)
-        self.parts = {
-            "controls": top,
-            "loss": self.chart,
-            "output": self.gallery,
-            "network": self.weights,
-            "data": self.confusion,
-        }
+        self.top = top
+        self.hideable = self.DECLARED.hideable(self, {**controls, "hidden": self.hidden})
+        self.parts = self.DECLARED.shown(self)
         self._layout = pn.Column(
             top,
             self.message,

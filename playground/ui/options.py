@@ -9,26 +9,14 @@ never an error.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 import param
 
 from playground.experiment import parse_boolean
+from playground.ui.pages import DEFAULT_MODE, MODES, hide_aliases, hide_names, show_parts
 
-#: Controls a lecturer can hide (``hide=learning_rate,regularization``): the
-#: knobs on the page plus these parts of it.
-HIDEABLE_PARTS = (
-    "dataset",
-    "regenerate",
-    "layers",
-    "speed",
-    "editor",
-    "brush",
-    "features",
-    "play",
-)
-#: Parts an embedded page can show (``show=network,output,loss``).
-PARTS = ("controls", "data", "network", "output", "loss")
 TRUE = {"1", "true", "yes", "on"}
 #: A page nobody has touched for this long pauses (``playground serve --idle-minutes``).
 IDLE_MINUTES = 10.0
@@ -38,9 +26,9 @@ class PageOptions(param.Parameterized):
     """The page's own settings (the experiment's knobs live in Config)."""
 
     mode = param.Selector(
-        default="playground",
-        objects=["playground", "mnist"],
-        doc="The 2-D playground or the MNIST digits.",
+        default=DEFAULT_MODE,
+        objects=list(MODES),
+        doc="Which page: " + ", ".join(f"{key} ({m.label})" for key, m in MODES.items()) + ".",
     )
     theme = param.Selector(
         default="light",
@@ -51,12 +39,20 @@ class PageOptions(param.Parameterized):
     embed = param.Boolean(
         default=False, doc="Only the playground's working parts, for an iframe in slides."
     )
-    show = param.ListSelector(
-        default=list(PARTS), objects=list(PARTS), doc="Which parts an embedded page shows."
+    show = param.List(
+        default=None,
+        allow_None=True,
+        item_type=str,
+        doc="Which parts an embedded page shows (None: all it has). The parts are "
+        "what the pages declare, read when a query is split (pages.show_parts).",
     )
     autoplay = param.Boolean(default=False, doc="Start training as soon as the page opens.")
     hide = param.List(
-        default=[], item_type=str, doc="Controls to hide, so students see only today's knobs."
+        default=[],
+        item_type=str,
+        doc="Controls to hide, so students see only today's knobs: a knob's name "
+        "(learning_rate) or the words of its label (problem_type for Problem type), "
+        "or a part of the page (dataset, play, ...).",
     )
     lesson = param.String(default="", doc="A guided lesson to open (its name).")
 
@@ -69,32 +65,43 @@ class PageOptions(param.Parameterized):
         for name in ("presenter", "embed", "autoplay"):
             if getattr(self, name):
                 pairs.append((name, "true"))
-        if self.embed and list(self.show) != list(PARTS):
+        if self.embed and self.show is not None and list(self.show) != list(show_parts()):
             pairs.append(("show", ",".join(self.show)))
         if self.hide:
             pairs.append(("hide", ",".join(self.hide)))
         return pairs
 
 
-def split_query(query: str, hideable: set[str]) -> tuple[PageOptions, str, list[str]]:
+def split_query(
+    query: str,
+    hideable: Collection[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[PageOptions, str, list[str]]:
     """Separate the page's options from the experiment's knobs in a URL query.
 
+    ``hide=`` takes the names in ``hideable`` (by default every name a page
+    declares) and the words of their labels (``aliases``: ``problem_type`` ->
+    ``problem``), kept under the name so the link written back is canonical.
     Returns the options, the rest of the query (for ``Config.from_query``) and
     warnings about values that were dropped. Never raises.
     """
+    hideable = hide_names() if hideable is None else hideable
+    aliases = hide_aliases() if aliases is None else aliases
+    parts = show_parts()
     options, rest, warnings = PageOptions(), [], []
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key not in PageOptions.param or key == "name":
             rest.append((key, value))
             continue
         p = PageOptions.param[key]
-        if key in ("show", "hide"):  # (a ListSelector is also a Selector: test it first)
-            allowed = PARTS if key == "show" else hideable
+        if key in ("show", "hide"):
+            allowed = parts if key == "show" else hideable
             items = [v.strip() for v in value.split(",") if v.strip()]
-            bad = [v for v in items if v not in allowed]
+            names = [aliases.get(v, v) for v in items] if key == "hide" else items
+            bad = [v for v, n in zip(items, names) if n not in allowed]
             if bad:
                 warnings.append(f"{key}: ignored {', '.join(repr(b[:30]) for b in bad[:5])}")
-            options.param.update({key: list(dict.fromkeys(v for v in items if v in allowed))})
+            options.param.update({key: list(dict.fromkeys(n for n in names if n in allowed))})
         elif isinstance(p, param.Boolean):
             try:
                 options.param.update({key: parse_boolean(value)})

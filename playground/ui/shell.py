@@ -19,14 +19,12 @@ from panel.io.resources import _env as PANEL_TEMPLATES
 from panel.reactive import ReactiveHTML
 
 from playground.data import MAX_BYTES
-from playground.experiment import KNOBS, MNIST, Config
-from playground.experiment.lessons import LESSONS
-from playground.ui.app import Playground
-from playground.ui.mnist_page import MnistPage
-from playground.ui.options import IDLE_MINUTES, PageOptions
+from playground.experiment import KNOBS, Config
+from playground.experiment.lessons import LESSONS, merge_query
+from playground.ui.options import IDLE_MINUTES, PageOptions, split_query
+from playground.ui.pages import DEFAULT_MODE, MODES, mode_of
 from playground.ui.theme import THEMES, presenter
-
-MODES = {"playground": "2-D playground", "mnist": "MNIST digits"}
+from playground.ui.transport import TrainingPage
 
 
 @dataclass(frozen=True)
@@ -228,9 +226,9 @@ class Shell(pn.viewable.Viewer):
             self.theme = presenter(self.theme)
         self._configs = {options.mode: config}
         self._warnings = warnings
-        self.pages: dict[str, Playground | MnistPage] = {}
+        self.pages: dict[str, TrainingPage] = {}
         self.switch = pn.widgets.RadioButtonGroup(
-            options={label: key for key, label in MODES.items()},
+            options={mode.label: key for key, mode in MODES.items()},
             value=options.mode,
             button_type="primary",
             button_style="outline",
@@ -333,24 +331,21 @@ class Shell(pn.viewable.Viewer):
                 pn.state.onload(lambda: self.page().set_playing(True))
 
     # -------------------------------------------------------------------- pages
-    def page(self, mode: str | None = None) -> Playground | MnistPage:
+    def page(self, mode: str | None = None) -> TrainingPage:
         """The page of ``mode`` (default: the one shown), built on first use."""
         mode = mode or self.options.mode
         if mode not in self.pages:
-            if mode == "mnist":
-                config = self._configs.get(mode) or Config(dataset=MNIST)
-                page = MnistPage(config, self.theme)
-            else:
-                config = self._configs.get(mode) or Config()
-                page = Playground(
-                    config,
-                    theme=self.theme,
-                    warnings=self._warnings,
-                    live_socket=self._live_socket,
-                )
+            row = MODES[mode]
+            page = row.build(
+                self._configs.get(mode) or row.default_config(),
+                self.theme,
+                warnings=self._warnings,
+                live_socket=self._live_socket,
+            )
             page.hide(self.options.hide)
             if self.options.embed:
-                page.show_only(self.options.show)
+                shown = self.options.show
+                page.show_only(tuple(page.DECLARED.show) if shown is None else shown)
             page.config.param.watch(lambda *events: self._sync_url(), list(KNOBS), precedence=30)
             self.pages[mode] = page
         return self.pages[mode]
@@ -370,7 +365,7 @@ class Shell(pn.viewable.Viewer):
         """The address bar's query: the shown page's knobs and the page options."""
         knobs = self.page().config.to_query()
         options = [(k, v) for k, v in self.options.to_pairs() if k != "mode"]
-        if self.options.mode != "playground":
+        if self.options.mode != DEFAULT_MODE:
             options.insert(0, ("mode", self.options.mode))
         return "&".join(q for q in (urlencode(options), knobs) if q)
 
@@ -386,7 +381,7 @@ class Shell(pn.viewable.Viewer):
         self._show_lesson_card(name)
         if name:
             config = LESSONS[name].config()
-            mode = "mnist" if config.dataset == MNIST else "playground"
+            mode = mode_of(config)
             page = self.page(mode)
             page.set_playing(False)
             page.config.param.update(**config.values())
@@ -487,3 +482,34 @@ class Shell(pn.viewable.Viewer):
 
     def __panel__(self):
         return self._layout
+
+
+def create_app(
+    idle_minutes: float | None = None, *, live_socket: bool = False, query: str | None = None
+) -> pn.viewable.Viewable:
+    """A new page for the current browser session, configured by its URL query
+    (``query``, default the browser's): any knob of the Config plus the page
+    options (mode, theme, presenter, embed, show, autoplay, hide, lesson).
+    Training pauses after ``idle_minutes`` without anybody using the page
+    (default ``IDLE_MINUTES``; 0 never). ``live_socket``: the server serves the
+    stages' own websocket (channel.py)."""
+    if query is None:
+        query = pn.state.location.search.lstrip("?") if pn.state.location else ""
+    options, knobs, warnings = split_query(query)
+    if options.lesson:
+        if options.lesson in LESSONS:  # the lesson's preset, under the link's own knobs
+            knobs = merge_query(LESSONS[options.lesson].query, knobs)
+        else:
+            warnings.append(f"no lesson {options.lesson[:40]!r}; see the Lesson menu")
+            options.lesson = ""
+    config, more = Config.from_query(knobs)
+    warnings += more
+    pn.config.theme = "dark" if options.theme == "dark" else "default"  # this session's widgets
+    # A data set that belongs to one mode opens it; a mode that owns a data set trains on it.
+    owner = mode_of(config)
+    if MODES[owner].dataset is not None:
+        options.mode = owner
+    elif MODES[options.mode].dataset is not None:
+        config.dataset = MODES[options.mode].dataset
+    idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
+    return Shell(options, config, warnings, idle_minutes=idle, live_socket=live_socket)
