@@ -402,6 +402,28 @@ def _run_nginx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
+def _bounded(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    kind: type,
+    default: float,
+    bounds: tuple[float, float],
+    metavar: str,
+    says: str,
+) -> None:
+    """A number flag whose help gives its range (``{range}`` in ``says``) and its
+    default, both read from where they are declared (export.options), so the
+    help cannot tell of bounds the export does not check."""
+    lo, hi = bounds
+    parser.add_argument(
+        flag,
+        type=kind,
+        default=default,
+        metavar=metavar,
+        help=says.format(range=f"{lo:g}-{hi:g}") + f" Default {default:g}.",
+    )
+
+
 def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     import playground.export as ex  # option bounds only; Pillow is imported to run
 
@@ -430,32 +452,33 @@ def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="N",
         help=f"How many epochs to train (at least 1). Default {DEFAULT_EPOCHS_TOY}.",
     )
-    lo, hi = ex.FRAMES_RANGE
-    export.add_argument(
+    _bounded(
+        export,
         "--frames",
-        type=int,
-        default=ex.FRAMES_DEFAULT,
-        metavar="N",
-        help=f"How many frames, {lo}-{hi}; fewer if there are fewer epochs than that. "
-        f"Default {ex.FRAMES_DEFAULT}.",
+        int,
+        ex.FRAMES_DEFAULT,
+        ex.FRAMES_RANGE,
+        "N",
+        "How many frames, {range}; fewer if there are fewer epochs than that.",
     )
-    lo, hi = ex.SIZE_RANGE
-    export.add_argument(
+    _bounded(
+        export,
         "--size",
-        type=int,
-        default=ex.SIZE_DEFAULT,
-        metavar="PX",
-        help=f"Side of the decision boundary in pixels, {lo}-{hi} (the loss chart and text "
-        f"scale with it). Default {ex.SIZE_DEFAULT}.",
+        int,
+        ex.SIZE_DEFAULT,
+        ex.SIZE_RANGE,
+        "PX",
+        "Side of the decision boundary in pixels, {range} (the loss chart and text scale with it).",
     )
-    lo, hi = ex.FPS_RANGE
-    export.add_argument(
+    _bounded(
+        export,
         "--fps",
-        type=float,
-        default=ex.FPS_DEFAULT,
-        metavar="F",
-        help=f"Frames per second, {lo:g}-{hi:g}; the last frame stays "
-        f"{ex.HOLD_SECONDS:g} s before the loop. Default {ex.FPS_DEFAULT:g}.",
+        float,
+        ex.FPS_DEFAULT,
+        ex.FPS_RANGE,
+        "F",
+        f"Frames per second, {{range}}; the last frame stays {ex.HOLD_SECONDS:g} s "
+        "before the loop.",
     )
     export.add_argument(
         "--show-test",
