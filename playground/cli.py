@@ -117,6 +117,16 @@ def _epochs(text: str) -> int:
     return value
 
 
+def _add_query(parser: argparse.ArgumentParser) -> None:
+    """``--query``: settings as a shared link has them (train and export read links alike)."""
+    parser.add_argument(
+        "--query",
+        default=None,
+        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
+        "flags given as well take precedence.",
+    )
+
+
 def _add_train(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     train = sub.add_parser(
         "train",
@@ -132,12 +142,7 @@ def _add_train(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         default=None,
         help=f"How many epochs to train. Default {DEFAULT_EPOCHS_TOY} ({special}).",
     )
-    train.add_argument(
-        "--query",
-        default=None,
-        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
-        "flags given as well take precedence.",
-    )
+    _add_query(train)
     train.add_argument("--json", action="store_true", help="Print the result as one JSON line.")
     train.add_argument("--quiet", action="store_true", help="No progress bar or warnings.")
     _add_knob_flags(train)
@@ -487,12 +492,7 @@ def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="store_true",
         help="Also draw the test points (dark outline), as the page's 'Show test data'.",
     )
-    export.add_argument(
-        "--query",
-        default=None,
-        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
-        "flags given as well take precedence.",
-    )
+    _add_query(export)
     export.add_argument("--quiet", action="store_true", help="No progress bars or warnings.")
     _add_knob_flags(export)
     return export
