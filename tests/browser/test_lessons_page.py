@@ -48,3 +48,13 @@ def test_a_lesson_stops_at_its_epoch_count_and_says_so_then_play_carries_on(page
     click(page, "▶ Play")
     expect(notice).to_be_hidden()
     wait_until(lambda: epoch(page) > lesson.epochs + 20, timeout=60)
+
+
+def test_an_mnist_lesson_stops_at_its_epoch_count_too(page: Page, server_url):
+    lesson = LESSONS["mnist-softmax"]  # "Press Play for three epochs"
+    open_page(page, server_url + "/?lesson=mnist-softmax")
+    click(page, "▶ Play")
+    notice = page.get_by_text(f"Stopped at epoch {lesson.epochs}, as the lesson says")
+    expect(notice).to_be_visible(timeout=60_000)
+    time.sleep(1.0)
+    expect(page.locator("#epoch")).to_have_text(str(lesson.epochs))
