@@ -117,6 +117,16 @@ def _epochs(text: str) -> int:
     return value
 
 
+def _add_query(parser: argparse.ArgumentParser) -> None:
+    """``--query``: settings as a shared link has them (train and export read links alike)."""
+    parser.add_argument(
+        "--query",
+        default=None,
+        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
+        "flags given as well take precedence.",
+    )
+
+
 def _add_train(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     train = sub.add_parser(
         "train",
@@ -132,12 +142,7 @@ def _add_train(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         default=None,
         help=f"How many epochs to train. Default {DEFAULT_EPOCHS_TOY} ({special}).",
     )
-    train.add_argument(
-        "--query",
-        default=None,
-        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
-        "flags given as well take precedence.",
-    )
+    _add_query(train)
     train.add_argument("--json", action="store_true", help="Print the result as one JSON line.")
     train.add_argument("--quiet", action="store_true", help="No progress bar or warnings.")
     _add_knob_flags(train)
@@ -402,6 +407,28 @@ def _run_nginx(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
+def _bounded(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    kind: type,
+    default: float,
+    bounds: tuple[float, float],
+    metavar: str,
+    says: str,
+) -> None:
+    """A number flag whose help gives its range (``{range}`` in ``says``) and its
+    default, both read from where they are declared (export.options), so the
+    help cannot tell of bounds the export does not check."""
+    lo, hi = bounds
+    parser.add_argument(
+        flag,
+        type=kind,
+        default=default,
+        metavar=metavar,
+        help=says.format(range=f"{lo:g}-{hi:g}") + f" Default {default:g}.",
+    )
+
+
 def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     import playground.export as ex  # option bounds only; Pillow is imported to run
 
@@ -430,32 +457,33 @@ def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="N",
         help=f"How many epochs to train (at least 1). Default {DEFAULT_EPOCHS_TOY}.",
     )
-    lo, hi = ex.FRAMES_RANGE
-    export.add_argument(
+    _bounded(
+        export,
         "--frames",
-        type=int,
-        default=ex.FRAMES_DEFAULT,
-        metavar="N",
-        help=f"How many frames, {lo}-{hi}; fewer if there are fewer epochs than that. "
-        f"Default {ex.FRAMES_DEFAULT}.",
+        int,
+        ex.FRAMES_DEFAULT,
+        ex.FRAMES_RANGE,
+        "N",
+        "How many frames, {range}; fewer if there are fewer epochs than that.",
     )
-    lo, hi = ex.SIZE_RANGE
-    export.add_argument(
+    _bounded(
+        export,
         "--size",
-        type=int,
-        default=ex.SIZE_DEFAULT,
-        metavar="PX",
-        help=f"Side of the decision boundary in pixels, {lo}-{hi} (the loss chart and text "
-        f"scale with it). Default {ex.SIZE_DEFAULT}.",
+        int,
+        ex.SIZE_DEFAULT,
+        ex.SIZE_RANGE,
+        "PX",
+        "Side of the decision boundary in pixels, {range} (the loss chart and text scale with it).",
     )
-    lo, hi = ex.FPS_RANGE
-    export.add_argument(
+    _bounded(
+        export,
         "--fps",
-        type=float,
-        default=ex.FPS_DEFAULT,
-        metavar="F",
-        help=f"Frames per second, {lo:g}-{hi:g}; the last frame stays "
-        f"{ex.HOLD_SECONDS:g} s before the loop. Default {ex.FPS_DEFAULT:g}.",
+        float,
+        ex.FPS_DEFAULT,
+        ex.FPS_RANGE,
+        "F",
+        f"Frames per second, {{range}}; the last frame stays {ex.HOLD_SECONDS:g} s "
+        "before the loop.",
     )
     export.add_argument(
         "--show-test",
@@ -464,12 +492,7 @@ def _add_export(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="store_true",
         help="Also draw the test points (dark outline), as the page's 'Show test data'.",
     )
-    export.add_argument(
-        "--query",
-        default=None,
-        help='Settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8"; '
-        "flags given as well take precedence.",
-    )
+    _add_query(export)
     export.add_argument("--quiet", action="store_true", help="No progress bars or warnings.")
     _add_knob_flags(export)
     return export

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from playground.experiment import Session
 from playground.ui.charts import LossChart
 from playground.ui.theme import LIGHT
@@ -31,3 +33,22 @@ def test_axes_span_every_loss_and_a_flat_start_is_not_magnified():
     chart.reset()
     chart.update(s.history, force=True)
     assert (x.start, x.end) == (0, 1)
+
+
+def test_the_chance_label_stays_inside_the_chart_when_training_starts_at_chance():
+    import math
+
+    from playground.ui import charts
+
+    chance = math.log(10)
+    s = Session(dataset="mnist", mnist_train=600, mnist_test=200, hidden=[], init="zero")
+    chart = LossChart(LIGHT, chance_loss=chance)
+    for _ in range(3):
+        s.step(1)
+        chart.update(s.history, force=True)
+        y = chart.loss_fig.y_range
+        assert s.history[0]["train_loss"] == pytest.approx(chance)  # the line is the top
+        # the label's pixels above its line fit inside the plotting frame
+        above = (y.end - chance) / (y.end - y.start) * charts.LOSS_FRAME
+        assert above >= charts.CHANCE_LABEL_PX - 1e-9
+        assert y.start <= min(_losses(s))

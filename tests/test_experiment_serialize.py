@@ -63,22 +63,22 @@ def assert_valid(config: Config, warnings: list[str]) -> None:
     assert again.values() == config.values()  # a repaired config is a fixed point
 
 
+#: The two ways a config is written down and read back: a link's query, a JSON file.
+ROUND_TRIPS = {
+    "query": (Config.to_query, Config.from_query),
+    "json": (Config.to_json, Config.from_json),
+}
+
+
+@pytest.mark.parametrize("form", ROUND_TRIPS)
 @FAST
-@given(valid_settings)
-def test_random_valid_configs_survive_the_query_round_trip_exactly(values):
+@given(values=valid_settings)
+def test_random_valid_configs_survive_the_query_and_json_round_trips_exactly(form, values):
+    write, read = ROUND_TRIPS[form]
     config = Config(**values)
-    back, warnings = Config.from_query(config.to_query())
+    back, warnings = read(write(config))
     assert back.values() == config.values()
     assert set(warnings) <= set(make_plan(config).notes)  # only cross-knob notes
-
-
-@FAST
-@given(valid_settings)
-def test_random_valid_configs_survive_the_json_round_trip_exactly(values):
-    config = Config(**values)
-    back, warnings = Config.from_json(config.to_json())
-    assert back.values() == config.values()
-    assert set(warnings) <= set(make_plan(config).notes)
 
 
 @FAST

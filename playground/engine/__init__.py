@@ -1,7 +1,8 @@
 """The Numba-compiled MLP engine (imports numpy and numba only).
 
 ``MLP`` is the entry point; the name tables say which activations, losses,
-optimizers, initialisations and schedules exist.
+optimizers, initialisations and schedules exist; ``OUTPUT_FACTS`` says what each
+output activation means (its loss, its decision threshold, its colour scale).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .activations import HIDDEN_ACTIVATIONS
 from .init import INITS
 from .losses import LOSS_OUTPUTS, LOSSES
 from .mlp import (
@@ -27,6 +28,7 @@ from .mlp import (
     REGULARIZATIONS,
 )
 from .optimizers import OPTIMIZERS, SCHEDULES, scheduled_rate
+from .outputs import OUTPUT_ACTIVATIONS, OUTPUT_FACTS, OutputFacts
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
@@ -44,6 +46,8 @@ __all__ = [
     "MLP",
     "OPTIMIZERS",
     "OUTPUT_ACTIVATIONS",
+    "OUTPUT_FACTS",
+    "OutputFacts",
     "REGULARIZATIONS",
     "SCHEDULES",
     "WARM_UP_GROUPS",

@@ -33,13 +33,7 @@ HIDDEN_ACTIVATIONS: dict[str, int] = {
     "elu": ELU,
     "swish": SWISH,
 }
-#: Activations the output layer may use, by name.
-OUTPUT_ACTIVATIONS: dict[str, int] = {
-    "tanh": TANH,
-    "sigmoid": SIGMOID,
-    "linear": LINEAR,
-    "softmax": SOFTMAX,
-}
+# (The output layer's activations, with what each means, are in outputs.py.)
 #: Slope of leaky ReLU for negative inputs (PyTorch's default).
 LEAKY_SLOPE = 0.01
 # Minimax rational approximation of tanh on [-c, c] (Eigen's, odd 13 / even 6).

@@ -13,17 +13,16 @@ import math
 
 from ._jit import kernel
 from .activations import backprop_activation, column_max
+from .outputs import OUTPUT_FACTS
 
 SQUARE, BCE, SOFTMAX_CE, HUBER = range(4)
 
 #: Losses by name. ``square`` is the TensorFlow Playground's ½(a - y)².
 LOSSES: dict[str, int] = {"square": SQUARE, "bce": BCE, "softmax_ce": SOFTMAX_CE, "huber": HUBER}
-#: Which output activations each loss accepts.
+#: Which output activations each loss accepts (read off the outputs' table).
 LOSS_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "square": ("tanh", "sigmoid", "linear"),
-    "huber": ("tanh", "sigmoid", "linear"),
-    "bce": ("sigmoid",),
-    "softmax_ce": ("softmax",),
+    loss: tuple(name for name, facts in OUTPUT_FACTS.items() if loss in facts.losses)
+    for loss in LOSSES
 }
 
 

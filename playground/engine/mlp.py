@@ -14,10 +14,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import network as nw
-from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .activations import HIDDEN_ACTIVATIONS
 from .init import INITS, init_layer
 from .losses import LOSS_OUTPUTS, LOSSES
 from .optimizers import OPTIMIZERS, SCHEDULES, add_penalty_gradient, scheduled_rate
+from .outputs import OUTPUT_ACTIVATIONS
 from .rng import new_state, permutation
 
 MAX_INPUTS = 1024

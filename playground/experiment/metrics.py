@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.engine import OUTPUT_FACTS
+
 
 def predicted_classes(outputs: np.ndarray, output: str) -> np.ndarray:
     """Class index per row of network ``outputs`` for output activation ``output``.
 
     tanh: class 1 where the output is >= 0 (the TF Playground's sign); sigmoid:
-    where it is >= 0.5; softmax: the most probable class.
+    where it is >= 0.5; softmax: the most probable class (engine.OUTPUT_FACTS).
     """
-    outputs = np.asarray(outputs, dtype=np.float64)
-    if output == "softmax":
-        return outputs.argmax(axis=1).astype(np.int64)
-    threshold = {"tanh": 0.0, "sigmoid": 0.5, "linear": 0.0}[output]
-    return (outputs[:, 0] >= threshold).astype(np.int64)
+    return OUTPUT_FACTS[output].classes(np.asarray(outputs, dtype=np.float64))
 
 
 def positive_scores(outputs: np.ndarray, output: str) -> np.ndarray:
     """A score per row that grows with the belief in class 1 (for ROC curves)."""
-    outputs = np.asarray(outputs, dtype=np.float64)
-    return outputs[:, 1] if output == "softmax" else outputs[:, 0]
+    return np.asarray(outputs, dtype=np.float64)[:, OUTPUT_FACTS[output].column]
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:

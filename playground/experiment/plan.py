@@ -16,23 +16,19 @@ from types import MappingProxyType
 from playground.data import DATASETS
 from playground.data import datasets as _ds
 from playground.data import mnist as _mnist
-from playground.engine import LOSS_OUTPUTS
+from playground.engine import LOSS_OUTPUTS, OUTPUT_FACTS, OutputFacts
 from playground.experiment.config import AUTO, Config
 from playground.experiment.knobs import MNIST
 
-#: Output activation and loss chosen by ``auto`` for each kind of problem: the TF
-#: Playground's tanh + square for two classes, softmax + cross-entropy for several,
-#: a linear output + square loss for regression.
-AUTO_OUTPUT_LOSS = MappingProxyType(
-    {
-        "binary": ("tanh", "square"),
-        "multiclass": ("softmax", "softmax_ce"),
-        "regression": ("linear", "square"),
-    }
-)
 #: The loss that goes with an output activation when only the output is chosen.
-LOSS_FOR_OUTPUT = MappingProxyType(
-    {"tanh": "square", "linear": "square", "sigmoid": "bce", "softmax": "softmax_ce"}
+LOSS_FOR_OUTPUT = MappingProxyType({name: facts.loss for name, facts in OUTPUT_FACTS.items()})
+#: Output activation chosen by ``auto`` for each kind of problem: the TF
+#: Playground's tanh for two classes, softmax for several, linear for regression.
+AUTO_OUTPUT = MappingProxyType({"binary": "tanh", "multiclass": "softmax", "regression": "linear"})
+#: ... and the loss that goes with it (tanh + square, softmax + cross-entropy,
+#: linear + square).
+AUTO_OUTPUT_LOSS = MappingProxyType(
+    {kind: (output, LOSS_FOR_OUTPUT[output]) for kind, output in AUTO_OUTPUT.items()}
 )
 
 
@@ -50,6 +46,11 @@ class Plan:
     loss: str
     dtype: str
     notes: tuple[str, ...] = ()
+
+    @property
+    def output_facts(self) -> OutputFacts:
+        """What the output activation means: its threshold, its colour scale."""
+        return OUTPUT_FACTS[self.output]
 
     @property
     def is_classification(self) -> bool:

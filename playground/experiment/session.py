@@ -13,7 +13,7 @@ moves its default knobs) rebuilds once. Nothing here imports Panel or Bokeh.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from playground.experiment.weights import load_weights_json, weights_to_json
 #: many training rows (a fixed random sample): all of a toy set, 10,000 of MNIST's
 #: 60,000 (evaluating all of them would stall a live page for 0.3 s every epoch).
 TRAIN_EVAL_MAX = 10_000
+T = TypeVar("T")
 
 
 def _sample(split: Split | None, n: int, seed: int) -> Split | None:
@@ -41,6 +42,31 @@ def _sample(split: Split | None, n: int, seed: int) -> Split | None:
     X, Y = np.ascontiguousarray(split.X[rows]), np.ascontiguousarray(split.Y[rows])
     X.flags.writeable = Y.flags.writeable = False  # checked once by the engine
     return Split(X, Y, split.labels[rows], None if split.classes is None else split.classes[rows])
+
+
+class _Synced(Generic[T]):
+    """A read-only session attribute (``model`` reads ``_model``) that first applies
+    the knob changes collected so far: whoever reads the session sees its config
+    as it is now. One rule, not one hand-written property per attribute."""
+
+    def __init__(self, doc: str):
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._private = "_" + name
+
+    @overload
+    def __get__(self, session: None, owner: type) -> _Synced[T]: ...
+    @overload
+    def __get__(self, session: Session, owner: type) -> T: ...
+    def __get__(self, session, owner=None):
+        if session is None:
+            return self
+        session._sync()
+        return getattr(session, self._private)
+
+    def __set__(self, session: Session, value: object) -> None:
+        raise AttributeError(f"{self._private[1:]} is read-only: the session sets it")
 
 
 #: How many grid feature matrices (one per resolution and feature set) are kept.
@@ -101,41 +127,22 @@ class Session:
             self._apply_live()
 
     # ------------------------------------------------- state (always up to date)
-    @property
-    def model(self) -> MLP:
-        """The engine network being trained."""
-        self._sync()
-        return self._model
-
-    @property
-    def history(self) -> History:
-        """One row per epoch since the network was built; row 0 is before training."""
-        self._sync()
-        return self._history
-
-    @property
-    def plan(self) -> Plan:
-        """The concrete problem kind, output, loss and sizes behind the config."""
-        self._sync()
-        return self._plan
-
-    @property
-    def diverged(self) -> bool:
-        """True once the loss or weights became NaN/inf; :meth:`step` then does nothing."""
-        self._sync()
-        return self._diverged
-
-    @property
-    def message(self) -> str:
-        """Why training stopped (divergence, no training points); '' while all is well."""
-        self._sync()
-        return self._message
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """What was adjusted to make the config fit (an output that fits the labels...)."""
-        self._sync()
-        return self._notes
+    model: _Synced[MLP] = _Synced("The engine network being trained.")
+    history: _Synced[History] = _Synced(
+        "One row per epoch since the network was built; row 0 is before training."
+    )
+    plan: _Synced[Plan] = _Synced(
+        "The concrete problem kind, output, loss and sizes behind the config."
+    )
+    diverged: _Synced[bool] = _Synced(
+        "True once the loss or weights became NaN/inf; :meth:`step` then does nothing."
+    )
+    message: _Synced[str] = _Synced(
+        "Why training stopped (divergence, no training points); '' while all is well."
+    )
+    notes: _Synced[tuple[str, ...]] = _Synced(
+        "What was adjusted to make the config fit (an output that fits the labels...)."
+    )
 
     @property
     def epoch(self) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from playground.data.features import EXTENT
+from playground.engine import OUTPUT_FACTS
 from playground.experiment import Session
 from playground.ui.theme import (
     HEAT_ALPHA,
@@ -72,7 +73,7 @@ def heatmap(out: np.ndarray, kind: str, output: str, n_classes: int, px: int) ->
         probs = np.stack([_upscale(p, px) for p in out]).clip(0.0, 1.0)
         rgb = class_mix(*class_strength(probs), LIGHT, n_classes)
     else:
-        grid = out[0] * 2 - 1 if output == "sigmoid" else out[0]  # P(+1) on the -1..1 scale
+        grid = OUTPUT_FACTS[output].to_scale(out)  # on the -1..1 colour scale
         grid = np.nan_to_num(grid, nan=0.0).clip(-1.0, 1.0)  # the colour scale ends at ±1
         values = _upscale(grid, px).clip(-1.0, 1.0)  # (bicubic overshoots a little)
         rgb = _palette()[np.rint((values + 1) * 127.5).astype(np.intp)]

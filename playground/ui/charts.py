@@ -15,6 +15,16 @@ from playground.ui.theme import TEST_COLOR, TRAIN_COLOR, Theme
 
 #: Seconds between two redraws of the curves while training.
 CHART_INTERVAL_S = 0.1
+#: The loss chart's height, and how much of it is its plotting frame at least
+#: (the title and the epoch axis take the rest: about 57 px of 150 in Chromium).
+LOSS_HEIGHT = 150
+LOSS_FRAME = 90
+#: Pixels the "chance" label takes above its line (10 px text, its 2 px offset and
+#: the descent), all of which the loss axis keeps inside its frame: the line sits
+#: at the very top when training starts at chance, and the frame clips what is above.
+CHANCE_LABEL_PX = 16
+CHANCE_FONT_PX = 10
+CHANCE_OFFSET_PX = 2
 
 
 class LossChart(pn.viewable.Viewer):
@@ -27,7 +37,8 @@ class LossChart(pn.viewable.Viewer):
         self.source = ColumnDataSource(self._empty())
         self._sent = 0
         self._streamed_at = 0.0
-        self.loss_fig = self._figure("Loss", 150)
+        self._chance = chance_loss
+        self.loss_fig = self._figure("Loss", LOSS_HEIGHT)
         r_test, r_train = self._curves(self.loss_fig, "loss", "{0.0000}")
         self.loss_fig.add_layout(
             Legend(
@@ -50,13 +61,13 @@ class LossChart(pn.viewable.Viewer):
             )
             self.loss_fig.add_layout(
                 Label(
-                    x=0,
+                    x=theme.px(4),  # clear of the axis's ticks
                     y=chance_loss,
                     x_units="screen",
                     text=f"chance {chance_loss:.2f}",
-                    text_font_size=theme.font(10),
+                    text_font_size=theme.font(CHANCE_FONT_PX),
                     text_color=theme.muted,
-                    y_offset=2,
+                    y_offset=theme.px(CHANCE_OFFSET_PX),
                 )
             )
         self.acc_fig = self._figure("Accuracy", 110)
@@ -189,7 +200,11 @@ class LossChart(pn.viewable.Viewer):
                 if self._lo >= 0 > lo:
                     lo, hi = 0.0, hi - lo
             pad = 0.05 * (hi - lo)
-            self.loss_fig.y_range.update(start=lo - pad, end=hi + pad)
+            start, end = lo - pad, hi + pad
+            if self._chance is not None:  # room above the chance line for its label
+                room = CHANCE_LABEL_PX / LOSS_FRAME
+                end = max(end, (self._chance - room * start) / (1 - room))
+            self.loss_fig.y_range.update(start=start, end=end)
         first, last = float(self.source.data["epoch"][0]), float(rows["epoch"][-1])
         end = last if last > first else first + 1
         for fig in (self.loss_fig, self.acc_fig):

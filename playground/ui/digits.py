@@ -33,6 +33,36 @@ def _flip(img784: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(img784, dtype=np.float32).reshape(SIDE, SIDE)[::-1])
 
 
+#: The drawing pad's paper (white on every theme: the digits are drawn dark on it).
+PAPER = "#ffffff"
+
+
+def _plot(
+    theme: Theme,
+    width: int,
+    height: int,
+    x: tuple[float, float],
+    y: tuple[float, float],
+    css: str | None = None,
+    **more,
+):
+    """A figure as every view here draws one: no tools, fixed ranges (set by the
+    server: auto-ranging would send each new extent back), the theme's
+    background; ``more`` overrides or adds figure options."""
+    options = dict(
+        width=width,
+        height=height,
+        tools="",
+        toolbar_location=None,
+        x_range=Range1d(*x),
+        y_range=Range1d(*y),
+        background_fill_color=theme.background,
+        border_fill_color=theme.background,
+        css_classes=[css] if css else [],
+    )
+    return figure(**{**options, **more})
+
+
 def _bare(fig) -> None:
     fig.axis.visible = False
     fig.grid.visible = False
@@ -53,17 +83,8 @@ class WeightImages(pn.viewable.Viewer):
         super().__init__()
         self.mapper = LinearColorMapper(palette=theme.palette, low=-1.0, high=1.0)
         self.source = ColumnDataSource(dict(image=[], x=[], y=[], label=[]))
-        self.figure = figure(
-            width=8 * 46,
-            height=4 * 52,
-            tools="",
-            toolbar_location=None,
-            x_range=Range1d(0, self.COLS * 1.1),
-            y_range=Range1d(-4.4, 0.3),
-            background_fill_color=theme.background,
-            border_fill_color=theme.background,
-            min_border=0,
-            css_classes=["pg-weights"],
+        self.figure = _plot(
+            theme, 8 * 46, 4 * 52, (0, self.COLS * 1.1), (-4.4, 0.3), "pg-weights", min_border=0
         )
         _bare(self.figure)
         self.figure.image(
@@ -120,17 +141,7 @@ class ConfusionMatrix(pn.viewable.Viewer):
         self.source = ColumnDataSource(
             dict(true=[], pred=[], count=[], shade=[], text=[], color=[])
         )
-        fig = figure(
-            width=300,
-            height=300,
-            tools="",
-            toolbar_location=None,
-            x_range=Range1d(-0.5, 9.5),
-            y_range=Range1d(9.5, -0.5),
-            background_fill_color=theme.background,
-            border_fill_color=theme.background,
-            css_classes=["pg-confusion"],
-        )
+        fig = _plot(theme, 300, 300, (-0.5, 9.5), (9.5, -0.5), "pg-confusion")
         fig.xaxis.axis_label = "predicted"
         fig.yaxis.axis_label = "true digit"
         for ax in (fig.xaxis, fig.yaxis):
@@ -209,17 +220,14 @@ class DigitGallery(pn.viewable.Viewer):
         self.images = ColumnDataSource(dict(image=[], x=[], y=[]))
         self.cells = ColumnDataSource(dict(x=[], y=[], line=[], top=[], rest=[]))
         w = self.COLS * 1.3
-        fig = figure(
-            width=int(w * 52),
-            height=int(self.ROWS * 1.6 * 52),
-            tools="",
-            toolbar_location=None,
-            x_range=Range1d(-0.1, w),
-            y_range=Range1d(-self.ROWS * 1.6, 0.1),
-            background_fill_color=theme.background,
-            border_fill_color=theme.background,
+        fig = _plot(
+            theme,
+            int(w * 52),
+            int(self.ROWS * 1.6 * 52),
+            (-0.1, w),
+            (-self.ROWS * 1.6, 0.1),
+            "pg-gallery",
             min_border=0,
-            css_classes=["pg-gallery"],
         )
         _bare(fig)
         fig.image("image", x="x", y="y", dw=1, dh=1, source=self.images, color_mapper=self.mapper)
@@ -297,17 +305,7 @@ class DrawingPad(pn.viewable.Viewer):
         super().__init__()
         self._predict = predict
         self.strokes = ColumnDataSource(dict(xs=[], ys=[]))
-        pad = figure(
-            width=220,
-            height=220,
-            x_range=Range1d(0, 1),
-            y_range=Range1d(0, 1),
-            toolbar_location=None,
-            tools="",
-            background_fill_color="#ffffff",
-            border_fill_color=theme.background,
-            css_classes=["pg-pad"],
-        )
+        pad = _plot(theme, 220, 220, (0, 1), (0, 1), "pg-pad", background_fill_color=PAPER)
         _bare(pad)
         pad.outline_line_color = theme.grid
         lines = pad.multi_line(
@@ -324,16 +322,7 @@ class DrawingPad(pn.viewable.Viewer):
         pad.toolbar.active_drag = draw
         self.pad = pad
         self.seen = ColumnDataSource(dict(image=[np.zeros((SIDE, SIDE), np.float32)]))
-        seen = figure(
-            width=90,
-            height=90,
-            tools="",
-            toolbar_location=None,
-            x_range=Range1d(0, 1),
-            y_range=Range1d(0, 1),
-            min_border=0,
-            border_fill_color=theme.background,
-        )
+        seen = _plot(theme, 90, 90, (0, 1), (0, 1), background_fill_color=PAPER, min_border=0)
         _bare(seen)
         seen.image(
             "image",
@@ -347,17 +336,7 @@ class DrawingPad(pn.viewable.Viewer):
         self.probs = ColumnDataSource(
             dict(digit=list(range(10)), p=[0.0] * 10, color=["#9ecae1"] * 10)
         )
-        bars = figure(
-            width=220,
-            height=150,
-            tools="",
-            toolbar_location=None,
-            x_range=Range1d(-0.6, 9.6),
-            y_range=Range1d(0, 1.05),
-            background_fill_color=theme.background,
-            border_fill_color=theme.background,
-            css_classes=["pg-probs"],
-        )
+        bars = _plot(theme, 220, 150, (-0.6, 9.6), (0, 1.05), "pg-probs")
         bars.vbar("digit", 0.8, "p", source=self.probs, color="color")
         bars.xaxis.ticker = list(range(10))
         bars.grid.visible = False

@@ -429,8 +429,8 @@ class Playground(TrainingPage):
         if key != self._cost_key:
             self._cost_key, self._per_batch = key, None
         deadline = time.perf_counter() + budget
-        finished = 0
-        while finished < self.speed.value and not s.diverged:
+        finished, before, wanted = 0, s.epoch, self.epochs_to_train(self.speed.value)
+        while finished < wanted and not s.diverged:
             now = time.perf_counter()
             per = self._per_batch
             batches = 1 if per is None else max(1, int((deadline - now) / per))
@@ -443,6 +443,7 @@ class Playground(TrainingPage):
             finished += row is not None
             if (not took and row is None) or time.perf_counter() >= deadline:
                 break  # out of time, or nothing was trained (it diverged)
+        self.stop_if_reached(before)
         return finished
 
     def _render(self) -> None:

@@ -211,9 +211,7 @@ class FrameBuilder:
             if self.discretize:
                 strength = np.ones_like(strength)
             return np.concatenate([win.astype(np.uint8).ravel(), quantize(strength, 0, 1).ravel()])
-        grid = out[0]
-        if plan.output == "sigmoid":
-            grid = 2 * grid - 1  # probability of +1 on the same -1..1 scale
+        grid = plan.output_facts.to_scale(out)  # on the -1..1 colour scale
         if self.discretize:
             grid = np.sign(grid) if plan.kind == "binary" else np.round(grid * 2) / 2
         return quantize(grid).ravel()

@@ -312,6 +312,7 @@ class Shell(pn.viewable.Viewer):
             visible=not options.embed,
         )
         self._show_lesson_card(options.lesson)
+        self._stop_where_the_lesson_ends(options.lesson)
         self._layout = pn.Column(
             header,
             self.help,
@@ -388,7 +389,18 @@ class Shell(pn.viewable.Viewer):
             page.session.reset()
             page.redraw()
             self.show(mode)
+        self._stop_where_the_lesson_ends(name)
         self._sync_url()
+
+    def _stop_where_the_lesson_ends(self, name: str) -> None:
+        """A lesson says how long to train ("press Play for 300 epochs"): its page
+        pauses there, so a lecturer can talk instead of watching the counter.
+        Leaving the lesson (or picking another) takes the stop away."""
+        lesson = LESSONS.get(name)
+        for page in self.pages.values():
+            page.set_stop(None)
+        if lesson is not None:
+            self.page().set_stop(lesson.epochs, "as the lesson says")
 
     def _place_lesson_card(self) -> None:
         """Put the lesson card in the shown page's side column, or above the page."""

@@ -82,6 +82,7 @@ class TrainingPage(pn.viewable.Viewer):
         self._loop = None
         self._next_work = 0.0
         self._resumed_at = -1.0
+        self._stopped = False  # the message shows the stop notice
         # One tooltip icon beside the three buttons, not a tooltip on each: a
         # button's tooltip stays up while the mouse rests on it after a click
         # (or after a tap on a phone) and covers its neighbours.
@@ -94,6 +95,12 @@ class TrainingPage(pn.viewable.Viewer):
             margin=(12, 4),
         )
         self.message = pn.pane.Alert("", alert_type="danger", visible=False)
+        #: The epoch training pauses at when it gets there while playing (a
+        #: lesson's length, so a lecturer can talk instead of watching), or None.
+        #: Only an epoch ahead stops training: Play at or after it carries on,
+        #: and after Reset the same epoch stops it again.
+        self.stop_at: int | None = None
+        self.stop_reason = ""
         self.play.on_click(lambda e: self.toggle())
         self.step_button.on_click(lambda e: self.step())
         self.reset_button.on_click(lambda e: self.reset())
@@ -136,6 +143,9 @@ class TrainingPage(pn.viewable.Viewer):
         if playing and self.session.diverged:
             self._show_divergence()
             return
+        if playing and self._stopped:
+            self.message.visible = False
+            self._stopped = False
         self.playing = playing
         self.play.label = "❚❚ Pause" if playing else "▶ Play"
         if playing:
@@ -148,6 +158,47 @@ class TrainingPage(pn.viewable.Viewer):
             self._loop.start()
         elif self._loop is not None:
             self._loop.stop()
+
+    def set_stop(self, epoch: int | None, reason: str = "") -> None:
+        """Pause at ``epoch`` whenever playing reaches it; ``reason`` ends the
+        notice's first sentence ("Stopped at epoch 300, as the lesson says")."""
+        self.stop_at = epoch
+        self.stop_reason = reason
+
+    def epochs_to_train(self, wanted: int) -> int:
+        """``wanted`` epochs, or fewer so that training stops at ``stop_at`` if
+        that is still ahead. A page that trains several epochs a turn asks
+        first, so no frame goes past it; one that trains a slice of an epoch a
+        turn (MNIST) never crosses an epoch's end, and :meth:`_tick` stops it."""
+        epoch = self.session.epoch
+        if self.stop_at is None or epoch >= self.stop_at:
+            return wanted
+        return min(wanted, self.stop_at - epoch)
+
+    def stop_if_reached(self, before: int) -> bool:
+        """Pause and say why if training that started at epoch ``before`` has just
+        reached ``stop_at``; the pages call this after they train. Training
+        stops at once; the button and the notice change in the document's
+        turn (:meth:`_in_doc`), as a page may be training outside it."""
+        stop = self.stop_at
+        if not (self.playing and stop is not None and before < stop <= self.session.epoch):
+            return False
+        self._in_doc(lambda: self._show_stop(stop))
+        self.playing = False  # (if that was deferred) no more training meanwhile
+        return True
+
+    def _show_stop(self, epoch: int) -> None:
+        self.set_playing(False)
+        reason = f", {self.stop_reason}" if self.stop_reason else ""
+        self.message.alert_type = "info"
+        self.message.object = f"Stopped at epoch {epoch:,}{reason}: press Play to carry on."
+        self.message.visible = True
+        self._stopped = True
+
+    def _in_doc(self, callback) -> None:
+        """Run ``callback``, which changes widgets, where that is safe (a page
+        whose frames are confirmed outside Bokeh's callbacks defers it)."""
+        callback()
 
     def resume(self) -> None:
         """Play again after an automatic pause (tab hidden, nobody there)."""
@@ -176,9 +227,11 @@ class TrainingPage(pn.viewable.Viewer):
             self._show_divergence()
             return
         t0 = time.perf_counter()
+        before = self.session.epoch
         if self.train_tick() is not False:
             self.share.record(self, time.perf_counter() - t0)
             self._next_work = now + self.share.interval()
+        self.stop_if_reached(before)
 
     def refuse_upload(self, filename: str, size: int) -> None:
         """The browser kept a file over the size cap from being sent (a page
@@ -199,12 +252,15 @@ class TrainingPage(pn.viewable.Viewer):
         """Fresh weights from the seed (the Reset button, the r key)."""
         self.session.reset()
         self.message.visible = False
+        self._stopped = False
         self.after_reset()
         self.redraw()
 
     def _show_divergence(self) -> None:
         self.set_playing(False)
+        self.message.alert_type = "danger"
         self.message.object = self.session.message
+        self._stopped = False
         self.message.visible = True
         self.redraw()
 

@@ -1,0 +1,75 @@
+"""What each output activation means, one row per activation.
+
+The output layer's activation decides several things at once: which losses it can
+be trained with (and the one that goes with it), where the decision between two
+classes lies, and how its value is drawn on the playground's ±1 colour scale
+(orange −1, blue +1). These facts used to be typed in six places (the losses, the
+plan, the metrics, the page and the exporter); a sigmoid drawn as ``2p - 1`` in one
+and thresholded at 0.5 in another could silently disagree. Here each is written
+once; everything else reads it, and adding an output activation is one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from .activations import LINEAR, SIGMOID, SOFTMAX, TANH
+
+
+@dataclass(frozen=True)
+class OutputFacts:
+    """One output activation's facts.
+
+    ``column`` is the output whose value grows with the belief in class +1 (or
+    with the predicted value); ``gain * column + offset`` puts that value on the
+    colour scale, class −1 at −1 and class +1 at +1.
+    """
+
+    code: int  # the activation kernel's code
+    loss: str  # the loss that goes with it when only the output is chosen
+    losses: tuple[str, ...]  # every loss it may be trained with
+    column: int = 0
+    gain: float = 1.0
+    offset: float = 0.0
+    by_argmax: bool = False  # one output per class: the largest one wins
+
+    @property
+    def threshold(self) -> float:
+        """The value of ``column`` at which two classes meet (0 on the colour scale)."""
+        return -self.offset / self.gain
+
+    def to_scale(self, outputs: np.ndarray) -> np.ndarray:
+        """The output layer's ``(units, ...)`` values on the ±1 colour scale."""
+        values = outputs[self.column]
+        if self.gain == 1.0 and self.offset == 0.0:
+            return values
+        return self.gain * values + self.offset
+
+    def classes(self, outputs: np.ndarray) -> np.ndarray:
+        """Class index per row of ``(rows, units)`` network outputs (int64)."""
+        if self.by_argmax:
+            return outputs.argmax(axis=1).astype(np.int64)
+        return (outputs[:, self.column] >= self.threshold).astype(np.int64)
+
+
+_REAL = ("square", "huber")  # losses that compare any real value with its target
+
+#: Every output activation, by name (the order is the one error messages list).
+OUTPUT_FACTS: MappingProxyType[str, OutputFacts] = MappingProxyType(
+    {
+        # The TF Playground's output: its sign is the class.
+        "tanh": OutputFacts(TANH, "square", _REAL),
+        # A probability of class +1, decided at 0.5 and drawn as 2p - 1.
+        "sigmoid": OutputFacts(SIGMOID, "bce", (*_REAL, "bce"), gain=2.0, offset=-1.0),
+        "linear": OutputFacts(LINEAR, "square", _REAL),
+        # One probability per class; for two classes, column 1 is P(+1).
+        "softmax": OutputFacts(
+            SOFTMAX, "softmax_ce", ("softmax_ce",), column=1, gain=2.0, offset=-1.0, by_argmax=True
+        ),
+    }
+)
+#: Activations the output layer may use, by name -> kernel code.
+OUTPUT_ACTIVATIONS: dict[str, int] = {name: f.code for name, f in OUTPUT_FACTS.items()}
