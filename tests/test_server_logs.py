@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from tornado.websocket import WebSocketClosedError
@@ -46,6 +47,13 @@ def _records(name: str) -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
+def _run(coroutine: Coroutine) -> None:
+    """Run ``coroutine`` to its end on a loop of its own, in a thread of its own: the
+    browser tests' Playwright may leave an event loop running in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 class _MessageToAClosedTab:
     async def send(self, handler: object) -> None:
         raise WebSocketClosedError()
@@ -56,7 +64,7 @@ def test_bokeh_writing_to_a_closed_tab_logs_no_warning():
 
     quiet_closed_tabs()
     with _records("bokeh.server.views.ws") as records:
-        asyncio.run(WSHandler.send_message(object(), _MessageToAClosedTab()))
+        _run(WSHandler.send_message(object(), _MessageToAClosedTab()))
         assert records == []
         logging.getLogger("bokeh.server.views.ws").warning("a real problem")
         assert [r.getMessage() for r in records] == ["a real problem"]
@@ -75,9 +83,9 @@ def test_panel_writing_to_a_closed_tab_logs_no_warning_but_other_failures_do():
     quiet_closed_tabs()
     doc = Document()
     with _records("panel.io.document") as records:
-        asyncio.run(write(doc, WebSocketClosedError()))
+        _run(write(doc, WebSocketClosedError()))
         assert records == []
-        asyncio.run(write(doc, OSError("disk full")))
+        _run(write(doc, OSError("disk full")))
         assert [r.getMessage() for r in records] == [
             "Failed sending message due to following error: disk full"
         ]
