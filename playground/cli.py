@@ -191,6 +191,7 @@ class CompileReport:
         with self._lock:
             self._done, self._total = done, total
             if self._bar is not None:
+                self._bar.total = total  # shown before the first call: total was unknown
                 self._bar.update(done - self._bar.n)
                 if group:
                     self._bar.set_postfix_str(f"{group} done")

@@ -133,6 +133,17 @@ def test_a_slow_warm_up_shows_a_bar_of_the_kernel_groups_then_ready():
     assert shown.rstrip().endswith("engine ready (42.0 s)")
 
 
+def test_a_bar_shown_before_the_first_report_still_counts_to_the_total():
+    text = io.StringIO()
+    report = CompileReport(text)
+    report.show()
+    for done in range(9):
+        report(done, 8, "")
+    report.close(1.5)
+    last_bar = text.getvalue().rstrip().split("\r")[-1].splitlines()[0]
+    assert "8/8 kernel groups" in last_bar
+
+
 def test_a_quick_warm_up_prints_only_that_the_engine_is_ready():
     text = io.StringIO()
     report = CompileReport(text)

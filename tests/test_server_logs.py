@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -47,16 +47,16 @@ def _records(name: str) -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
+def _run(coroutine: Coroutine) -> None:
+    """Run ``coroutine`` to its end on a loop of its own, in a thread of its own: the
+    browser tests' Playwright may leave an event loop running in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 class _MessageToAClosedTab:
     async def send(self, handler: object) -> None:
         raise WebSocketClosedError()
-
-
-def _run(coroutine) -> None:
-    """Run ``coroutine`` to the end on a loop of its own, in a thread of its own:
-    the browser tests leave Playwright's loop running in this one."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 def test_bokeh_writing_to_a_closed_tab_logs_no_warning():

@@ -38,7 +38,10 @@ def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"server exited:\n{proc.stdout.read().decode()}")
         try:
-            urllib.request.urlopen(url, timeout=2)
+            # Wait for the page itself: on a loaded machine building one takes
+            # seconds, and a short timeout would abandon every attempt (while the
+            # server goes on building a page for each abandoned one).
+            urllib.request.urlopen(url, timeout=max(2.0, min(30.0, deadline - time.time())))
             return
         except OSError:
             time.sleep(0.5)
