@@ -228,7 +228,7 @@ class Stage {
     this.moreLayer.title = "Add a hidden layer.";
     this.lessLayer.onclick = () => this.send({t: "layers", delta: -1});
     this.moreLayer.onclick = () => this.send({t: "layers", delta: 1});
-    this.layerCount = el("span", "label-inline", head);
+    this.layerCount = el("span", "", head);
     this.layerCount.style.color = "var(--muted)";
     this.net = el("div", "net pg-network", this.netCol);
     this.edgeCanvas = el("canvas", "", this.net);
@@ -268,7 +268,6 @@ class Stage {
     this.lossPart = el("div", "", this.outCol);
     this.lossChart = this.chart(this.lossPart, "loss");
     this.accChart = this.chart(this.lossPart, "accuracy");
-    this.heatImage = null;
   }
 
   chart(parent, metric) {
@@ -456,12 +455,10 @@ class Stage {
 
   layoutOutput() {
     const sc = this.scene, out = this.outPx, k = sc.scale;
-    const pad = 0;
     this.plot.style.width = `${out + 30}px`;
     this.plot.style.height = `${out + 18}px`;
     sizeCanvas(this.heatCanvas, out, out);
     sizeCanvas(this.pointCanvas, out, out);
-    this.heatCanvas.style.left = this.pointCanvas.style.left = `${pad}px`;
     this.heatCanvas.style.outline = `1px solid ${sc.colors.grid}`;
     this.ticks.replaceChildren();
     const fs = Math.round(11 * k);

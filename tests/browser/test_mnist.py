@@ -49,7 +49,9 @@ def test_clicking_a_confusion_cell_shows_those_digits(page: Page, server_url):
     box = page.locator(".pg-confusion").first.bounding_box()
     # a cell in the middle of the matrix (the axes take the left and bottom edges)
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
-    expect(page.get_by_text("predicted as")).to_be_visible(timeout=10_000)
+    # the gallery's title (the cell's own tooltip says "predicted as" too)
+    title = page.locator("b", has_text=re.compile(r"^Digits \d predicted as \d$"))
+    expect(title).to_be_visible(timeout=10_000)
     wait_until(lambda: shot(page, ".pg-gallery") != before)
 
 
