@@ -52,3 +52,11 @@ def test_the_chance_label_stays_inside_the_chart_when_training_starts_at_chance(
         above = (y.end - chance) / (y.end - y.start) * charts.LOSS_FRAME
         assert above >= charts.CHANCE_LABEL_PX - 1e-9
         assert y.start <= min(_losses(s))
+
+
+def test_a_huge_loss_is_written_short_on_the_chart_the_page_and_the_export():
+    from playground.ui.theme import format_loss
+
+    assert format_loss(9.5e301) == "9.5e+301"
+    assert format_loss(0.12345) == "0.123" and format_loss(123.456) == "123.5"
+    assert format_loss(None) == format_loss(float("nan")) == "–"

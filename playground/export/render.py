@@ -31,6 +31,8 @@ from playground.ui.theme import (
     class_colors,
     class_mix,
     class_strength,
+    format_loss,
+    point_colors,
 )
 
 #: Drawn this many times larger, then scaled down: anti-aliasing for free.
@@ -82,16 +84,6 @@ def heatmap(out: np.ndarray, kind: str, output: str, n_classes: int, px: int) ->
     return Image.fromarray(rgb.round().astype(np.uint8), mode="RGB")
 
 
-def point_colors(kind: str, n_classes: int, labels: np.ndarray) -> list[tuple[int, int, int]]:
-    """Each point's fill: its class colour, or for regression its value on the palette."""
-    if kind == "regression":
-        idx = np.clip(((labels + 1) / 2 * 255).round().astype(int), 0, 255)
-        return [tuple(int(v) for v in _palette()[i]) for i in idx]
-    table = [_rgb(c) for c in class_colors(kind, n_classes)]
-    idx = (labels > 0).astype(int) if kind == "binary" else labels.astype(int)
-    return [table[i] for i in idx]
-
-
 def nice_step(span: float, target: int) -> float:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``target`` ticks."""
     raw = span / max(target, 1)
@@ -110,12 +102,6 @@ def _ticks(top: float, target: int, integer: bool = False) -> list[float]:
 
 def _label(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e5 else f"{value:.0e}"
-
-
-def format_loss(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{value:.3f}" if abs(value) < 100 else f"{value:.4g}"
 
 
 def _dashed(draw: ImageDraw.ImageDraw, xy: list[tuple[float, float]], fill, width, dash, gap):
@@ -218,7 +204,7 @@ class FrameRenderer:
         order = np.argsort(train, kind="stable")  # test points first, training on top
         self.points = pts[order]
         self.train = train[order]
-        colors = point_colors(self.kind, self.n_classes, labels)
+        colors = point_colors(LIGHT, self.kind, self.n_classes, labels)
         self.colors = [colors[i] for i in order]
         history = session.history
         self.epoch = history.column("epoch")

@@ -11,7 +11,7 @@ from bokeh.plotting import figure
 
 from playground.experiment import History
 from playground.ui.live import LiveHTML
-from playground.ui.theme import TEST_COLOR, TRAIN_COLOR, Theme
+from playground.ui.theme import TEST_COLOR, TRAIN_COLOR, Theme, format_loss
 
 #: Seconds between two redraws of the curves while training.
 CHART_INTERVAL_S = 0.1
@@ -168,9 +168,9 @@ class LossChart(pn.viewable.Viewer):
             return
         accuracy = last["test_accuracy"]
         self.summary.object = (
-            f"<span>Test loss <b id='test-loss'>{_fmt(last['test_loss'])}</b></span>"
+            f"<span>Test loss <b id='test-loss'>{format_loss(last['test_loss'])}</b></span>"
             f"&nbsp;&nbsp;<span>Training loss <b id='train-loss'>"
-            f"{_fmt(last['train_loss'])}</b></span>"
+            f"{format_loss(last['train_loss'])}</b></span>"
             + (
                 ""
                 if accuracy is None
@@ -212,7 +212,3 @@ class LossChart(pn.viewable.Viewer):
 
     def __panel__(self):
         return self._layout
-
-
-def _fmt(value) -> str:
-    return "–" if value is None or not np.isfinite(value) else f"{value:.3f}"

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw
 
 from playground.data import DATASETS, make_dataset
 from playground.experiment import Config
-from playground.ui.theme import Theme, class_colors, with_tip
+from playground.ui.theme import Theme, point_colors, with_tip
 
 #: Round values offered for rates; only those inside the Parameter's bounds are shown.
 RATE_LADDER = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -201,7 +201,9 @@ def thumbnails(theme: Theme, size: int = 116) -> list[dict]:
         data = make_dataset(name, 120, noise=0.0, seed=1)
         image = Image.new("RGB", (size, size), theme.background)
         draw = ImageDraw.Draw(image)
-        for (x, y), color in zip(data.points, _point_colors(theme, spec.kind, data)):
+        for (x, y), color in zip(
+            data.points, point_colors(theme, spec.kind, data.n_classes, data.labels)
+        ):
             px, py = (x + 6.5) / 13 * size, (6.5 - y) / 13 * size
             draw.ellipse((px - 2.5, py - 2.5, px + 2.5, py + 2.5), fill=color)
         buffer = io.BytesIO()
@@ -209,13 +211,3 @@ def thumbnails(theme: Theme, size: int = 116) -> list[dict]:
         uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
         out.append({"name": name, "label": spec.label, "tooltip": spec.description, "image": uri})
     return out
-
-
-def _point_colors(theme: Theme, kind: str, data) -> list[str]:
-    if kind == "regression":
-        pal = theme.palette
-        idx = np.clip(((data.labels + 1) / 2 * 255).round().astype(int), 0, 255)
-        return [pal[i] for i in idx]
-    table = class_colors(kind, data.n_classes)
-    idx = (data.labels > 0).astype(int) if kind == "binary" else data.labels.astype(int)
-    return [table[int(i)] for i in idx]

@@ -78,7 +78,8 @@ button.pg:disabled { opacity: .4; cursor: default; }
 const fmtLoss = (v) => {
   if (v === undefined || v === null || Number.isNaN(v)) return "–";
   if (!Number.isFinite(v)) return "diverged";
-  return Math.abs(v) >= 1e4 ? v.toExponential(1) : v.toFixed(3);
+  // theme.py's format_loss: three decimals, four significant digits once large
+  return Math.abs(v) < 100 ? v.toFixed(3) : String(Number(v.toPrecision(4)));
 };
 const fmtEpoch = (e) => String(e).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 

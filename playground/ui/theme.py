@@ -9,6 +9,7 @@ the two ends far apart. Bokeh's ``interp_palette`` builds the 256 steps.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -123,6 +124,29 @@ def _over(table: np.ndarray, back: np.ndarray, alpha: float) -> np.ndarray:
 def class_colors(kind: str, n_classes: int) -> tuple[str, ...]:
     """Colour of each class index (binary: index 0 is label -1, orange)."""
     return (NEGATIVE, POSITIVE) if kind == "binary" else CLASS_COLORS[:n_classes]
+
+
+def point_colors(theme: Theme, kind: str, n_classes: int, labels: np.ndarray) -> list[str]:
+    """Each point's fill (``#rrggbb``): its class's colour, or for regression its
+    value on the palette (the page's thumbnails and the exporter; stage.js draws
+    the live points by the same rule)."""
+    labels = np.asarray(labels)
+    if kind == "regression":
+        pal = theme.palette
+        idx = np.clip(((labels + 1) / 2 * 255).round().astype(int), 0, 255)
+        return [pal[i] for i in idx]
+    table = class_colors(kind, n_classes)
+    idx = (labels > 0).astype(int) if kind == "binary" else labels.astype(int)
+    return [table[int(i)] for i in idx]
+
+
+def format_loss(value: float | None) -> str:
+    """A loss as the page and the exporter write it: three decimals, or four
+    significant digits once it is large (a diverging 9.5e+301, not 300 digits).
+    stage.js's ``fmtLoss`` follows the same rule."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.3f}" if abs(value) < 100 else f"{value:.4g}"
 
 
 def with_tip(widget, text: str):
