@@ -32,6 +32,7 @@ from playground.ui.theme import (
     class_mix,
     class_strength,
     format_loss,
+    palette_rgb,
     point_colors,
 )
 
@@ -39,14 +40,10 @@ from playground.ui.theme import (
 SUPERSAMPLE = 2
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
-
-
 @cache
 def _palette() -> np.ndarray:
     """The page's 256-step orange-neutral-blue palette as a ``(256, 3)`` float array."""
-    return np.array([_rgb(c) for c in LIGHT.palette], dtype=np.float32)
+    return palette_rgb(LIGHT).astype(np.float32)
 
 
 @cache
@@ -283,7 +280,7 @@ class FrameRenderer:
         for (x1, x2), train, color in zip(self.points, self.train, self.colors):
             cx, cy = (x1 + EXTENT) * scale, (EXTENT - x2) * scale
             box = [cx - radius, cy - radius, cx + radius, cy + radius]
-            line = (255, 255, 255) if train else _rgb(TEST_COLOR)
+            line = (255, 255, 255) if train else TEST_COLOR
             draw.ellipse(box, fill=color, outline=line, width=outline)
 
     def _chart(self, draw: ImageDraw.ImageDraw, epoch: int, origin, k: int) -> None:
@@ -342,7 +339,7 @@ class FrameRenderer:
         for run in _runs(xs, self.train_loss[shown]):  # on top, as on the page
             xy = [(x, sy(v)) for x, v in run]
             if len(xy) > 1:
-                _dashed(draw, xy, _rgb(TRAIN_COLOR), line, 6 * line // k, 4 * line // k)
+                _dashed(draw, xy, TRAIN_COLOR, line, 6 * line // k, 4 * line // k)
         row = self._row(epoch)
         value = self.test_loss[row]
         if math.isfinite(value):  # where the curve is now
@@ -362,7 +359,7 @@ class FrameRenderer:
             x -= space * 0.4 + seg
             xy = [(x, y), (x + seg, y)]
             if dashed:
-                _dashed(draw, xy, _rgb(color), line, 6 * line // k, 4 * line // k)
+                _dashed(draw, xy, color, line, 6 * line // k, 4 * line // k)
             else:
                 draw.line(xy, fill=color, width=line)
             x -= space * 1.5

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from playground.ui.theme import rgb
+
 #: Frames the GIF palette is fitted to (evenly spaced through the animation).
 _PALETTE_SAMPLES = 5
 #: GIF allows 256 colours; one index stays free for Pillow's "unchanged pixel"
@@ -30,16 +32,12 @@ _GIF_COLORS = 255
 _WEBP_QUALITY = 90
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
-
-
 def _shared_palette(frames: list[Image.Image], key_colors: Sequence[str]) -> Image.Image:
     """One palette for every frame: the exact ``key_colors`` (background, text, point
     colours and steps of the heatmap's scale), a few greys for anti-aliased text, and
     the rest (anti-aliased edges) fitted by octree to a few frames side by side."""
     greys = [(v, v, v) for v in range(0x30, 0xF0, 0x18)]
-    fixed = list(dict.fromkeys([_rgb(c) for c in key_colors] + greys))
+    fixed = list(dict.fromkeys([tuple(rgb(c).astype(int).tolist()) for c in key_colors] + greys))
     n = len(frames)
     picks = sorted({round(i * (n - 1) / (_PALETTE_SAMPLES - 1)) for i in range(_PALETTE_SAMPLES)})
     w, h = frames[0].size
