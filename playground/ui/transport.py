@@ -155,7 +155,8 @@ class TrainingPage(pn.viewable.Viewer):
         if playing and self._loop is None:
             self._loop = _periodic(self._tick, self.TICK_MS)
         elif playing:
-            self._loop.start()
+            if not self._loop.running:  # (Play again while it runs does nothing)
+                self._loop.start()
         elif self._loop is not None:
             self._loop.stop()
 

@@ -252,8 +252,8 @@ def test_the_loss_readout_of_a_diverged_run_stays_short(page: Page, server_url):
     open_page(page, f"{server_url}/?{query}")
     click(page, "▶ Play")
     expect(page.get_by_text("diverged").first).to_be_visible(timeout=30_000)
-    for css in ("#test-loss", "#train-loss"):
-        assert len(page.locator(css).inner_text()) <= 9
+    for css in ("#test-loss", "#train-loss"):  # four significant digits: 1.408e+289
+        assert len(page.locator(css).inner_text()) <= 10
 
 
 def test_a_diverging_run_pauses_with_a_message_and_reset_recovers(page: Page, server_url):
