@@ -18,7 +18,6 @@ from playground.ui.plane import (
     TOP_KNOBS,
     Playground,
     _escaped,
-    format_epoch,
 )
 from playground.ui.shell import create_app
 
@@ -29,7 +28,6 @@ __all__ = [
     "Playground",
     "_escaped",
     "create_app",
-    "format_epoch",
 ]
 
 if __name__.startswith("bokeh"):  # `panel serve playground/ui/app.py`

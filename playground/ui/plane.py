@@ -75,11 +75,6 @@ CSS = """
 """
 
 
-def format_epoch(epoch: int) -> str:
-    """``000,123`` as the TensorFlow Playground shows it (the stage draws it so too)."""
-    return format(epoch, "07,d")
-
-
 class Playground(TrainingPage):
     """One user's playground page.
 
