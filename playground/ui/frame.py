@@ -3,7 +3,7 @@
 Everything the 2-D page changes on every frame (the output heatmap, every
 neuron's map, the edge weights and biases, the readouts, the new loss rows, and
 the points when they change) goes to the browser as one ``bytes`` payload that
-the page's stage module (``stage.js``) reads with typed-array views, no JSON
+the page's stage module (``js/core.js``) reads with typed-array views, no JSON
 of arrays and no base64:
 
 ``header``  16 bytes: magic ``PGF1``, frame number (uint32), epoch (uint32),
@@ -38,7 +38,7 @@ MAX_SECTIONS = 16
 
 
 class Section(IntEnum):
-    """What each section holds (the browser module has the same numbers)."""
+    """What each section holds (stage.py writes this table into the browser module)."""
 
     HEAT = 1  # uint8: the output grid (two planes for several classes: class, strength)
     MAPS = 2  # uint8: every drawn neuron's map, layer by layer
@@ -64,6 +64,11 @@ SECTION_DTYPES = {
     Section.READOUT: DTYPES[3],
     Section.TILES: DTYPES[1],
 }
+
+
+def dtype_code(dtype: np.dtype) -> int:
+    """The code a dtype travels as (the browser module's table is written from these)."""
+    return _CODES[dtype]
 
 
 class FrameError(ValueError):

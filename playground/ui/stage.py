@@ -1,8 +1,9 @@
 """The live stage: one small custom component that paints every per-frame view.
 
 The network diagram, the output heatmap with its points, the epoch counter, the
-readouts and the loss curves are drawn on ``<canvas>`` by ``stage.js`` (a plain
-ES module, no build step) from one binary frame per update (:mod:`frame`).
+readouts and the loss curves are drawn on ``<canvas>`` by ``js/plane.js`` after
+``js/core.js`` (plain ES modules, no build step) from one binary frame per
+update (:mod:`frame`).
 Controls stay Panel widgets around it: they change when a person touches them,
 not sixty times a second.
 
@@ -30,6 +31,25 @@ import param
 from panel.custom import JSComponent
 
 from playground.ui.channel import CHANNELS, ROUTE, dumps
+from playground.ui.frame import MAX_SECTIONS, SECTION_DTYPES, Section, dtype_code
+
+#: The stages' ES modules: what all share, then each page's own.
+JS = Path(__file__).parent / "js"
+
+
+def module(page_js: str) -> str:
+    """One stage's ES module: frame.py's section table written as JavaScript
+    constants (one declaration for both ends), ``core.js``, then the page's own
+    file. Plain concatenation: no build step, no Node."""
+    sections = ", ".join(f"{s.name}: {s.value}" for s in Section)
+    dtypes = ", ".join(f"{s.value}: {dtype_code(dt)}" for s, dt in SECTION_DTYPES.items())
+    head = (
+        "// Written by stage.py from frame.py.\n"
+        f"const SECTION = {{{sections}}};\n"
+        f"const SECTION_DTYPE = {{{dtypes}}};\n"
+        f"const MAX_SECTIONS = {MAX_SECTIONS};\n\n"
+    )
+    return head + (JS / "core.js").read_text() + "\n" + (JS / page_js).read_text()
 
 
 class Stage(JSComponent):
@@ -38,7 +58,7 @@ class Stage(JSComponent):
     channel = param.String(default="", doc="Token of this page's live websocket ('' = none).")
     route = param.String(default=ROUTE.lstrip("/"), doc="Where the live websocket is served.")
 
-    _esm = Path(__file__).parent / "stage.js"
+    _esm = module("plane.js")
     _stylesheets = [":host { width: 100%; }"]
 
     def __init__(self, on_message: Callable[[dict], None], *, socket: bool, **params):

@@ -128,7 +128,7 @@ def class_colors(kind: str, n_classes: int) -> tuple[str, ...]:
 
 def point_colors(theme: Theme, kind: str, n_classes: int, labels: np.ndarray) -> list[str]:
     """Each point's fill (``#rrggbb``): its class's colour, or for regression its
-    value on the palette (the page's thumbnails and the exporter; stage.js draws
+    value on the palette (the page's thumbnails and the exporter; js/plane.js draws
     the live points by the same rule)."""
     labels = np.asarray(labels)
     if kind == "regression":
@@ -143,7 +143,7 @@ def point_colors(theme: Theme, kind: str, n_classes: int, labels: np.ndarray) ->
 def format_loss(value: float | None) -> str:
     """A loss as the page and the exporter write it: three decimals, or four
     significant digits once it is large (a diverging 9.5e+301, not 300 digits).
-    stage.js's ``fmtLoss`` follows the same rule."""
+    js/core.js's ``fmtLoss`` follows the same rule."""
     if value is None or not math.isfinite(value):
         return "–"
     return f"{value:.3f}" if abs(value) < 100 else f"{value:.4g}"

@@ -1,68 +1,19 @@
-// The 2-D page's live stage: the network diagram, the output and the loss curves,
-// painted on <canvas> from one binary frame per update (see frame.py for the format).
-//
-// The server sends a "scene" (JSON: what is drawn where, the colour tables) when the
-// structure changes, and a frame (bytes) whenever the numbers change. Each frame is
-// painted on the next animation frame and then confirmed ("ack"): the server sends
-// the next one only when the browser has shown the last, so a slow browser gets fewer
-// frames and never a backlog. Frames travel on the page's own websocket when the
-// server offers one (channel.py), else through Bokeh's message API.
+// The 2-D page's stage (after core.js): the network diagram with its labelled
+// inputs, editable edges and neuron maps, the output heatmap with its points, the
+// counter, the readouts and the loss curves.
 
-const SECTION = {HEAT: 1, MAPS: 2, WEIGHTS: 3, BIASES: 4, POINTS: 5, HISTORY: 6, READOUT: 7, TILES: 8};
-const DTYPES = {1: [Uint8Array, 1], 2: [Float32Array, 4], 3: [Float64Array, 8]};
-const SECTION_DTYPE = {1: 1, 2: 1, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3, 8: 1};
-const MAGIC = 0x31464750; // "PGF1" read as a little-endian uint32
-const MAX_SECTIONS = 16;
-
-export function decode(buffer) {
-  if (!(buffer instanceof ArrayBuffer)) throw new Error("a frame must be binary");
-  if (buffer.byteLength < 16) throw new Error(`${buffer.byteLength} bytes is shorter than a frame header`);
-  const dv = new DataView(buffer);
-  if (dv.getUint32(0, true) !== MAGIC) throw new Error("not a playground frame (bad magic)");
-  const n = dv.getUint16(14, true);
-  if (n > MAX_SECTIONS || 16 + 12 * n > buffer.byteLength) throw new Error(`a table of ${n} sections does not fit`);
-  const sections = {};
-  for (let i = 0; i < n; i++) {
-    const o = 16 + 12 * i;
-    const id = dv.getUint8(o), code = dv.getUint8(o + 1);
-    const offset = dv.getUint32(o + 4, true), count = dv.getUint32(o + 8, true);
-    if (!(id in SECTION_DTYPE) || SECTION_DTYPE[id] !== code) throw new Error(`bad section ${id}/${code}`);
-    const [T, size] = DTYPES[code];
-    if (offset % 8 || offset + count * size > buffer.byteLength) throw new Error(`section ${id} runs past the end`);
-    sections[id] = new T(buffer, offset, count);
-  }
-  return {frame: dv.getUint32(4, true), epoch: dv.getUint32(8, true), scene: dv.getUint16(12, true), sections};
-}
-
-const CSS = `
-:host { display: block; }
-.pg-stage { display: flex; flex-wrap: wrap; gap: 14px 22px; align-items: flex-start; font-family: inherit; }
-.col { position: relative; }
-.heading { text-transform: uppercase; letter-spacing: .06em; font-size: 13px; font-weight: 700; margin: 0 8px 0 0; }
-.head { display: flex; align-items: center; gap: 6px; min-height: 30px; flex-wrap: wrap; }
-button.pg { font: inherit; font-size: 13px; padding: 2px 8px; border-radius: 4px; cursor: pointer;
-  border: 1px solid var(--grid); background: var(--panel); color: var(--text); }
-button.pg:hover:not(:disabled) { border-color: var(--muted); }
-button.pg:disabled { opacity: .4; cursor: default; }
+const PLANE_CSS = `
 .net { position: relative; }
 .net canvas, .plot canvas { position: absolute; left: 0; top: 0; }
-.label { position: absolute; color: var(--muted); white-space: nowrap; pointer-events: none; }
 .flabel { position: absolute; color: var(--text); white-space: nowrap; text-align: right; cursor: pointer;
   background: none; border: 0; padding: 0 2px; font: inherit; }
 .flabel:hover { text-decoration: underline; }
 .flabel.off { color: var(--muted); opacity: .7; }
 .pm { position: absolute; display: flex; gap: 3px; }
 .pm button.pg { padding: 0 7px; line-height: 18px; }
-.tip { position: absolute; z-index: 5; pointer-events: none; background: var(--panel); color: var(--text);
-  border: 1px solid var(--grid); border-radius: 4px; padding: 3px 7px; font-size: 13px; white-space: nowrap;
-  box-shadow: 0 1px 4px rgba(0,0,0,.25); display: none; }
 .editor { position: absolute; z-index: 6; background: var(--panel); color: var(--text); border: 1px solid var(--muted);
   border-radius: 5px; padding: 6px 8px; font-size: 13px; display: none; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
 .editor input { width: 90px; font: inherit; margin: 4px 4px 0 0; }
-.counter { font-variant-numeric: tabular-nums; }
-.counter b { font-weight: 600; }
-.readout { display: flex; flex-wrap: wrap; gap: 2px 14px; margin: 2px 0 6px; font-variant-numeric: tabular-nums; }
-.readout b { font-weight: 600; }
 .plot { position: relative; }
 .ticks { position: absolute; color: var(--muted); pointer-events: none; }
 .legend { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; margin-top: 6px; color: var(--muted); }
@@ -70,157 +21,32 @@ button.pg:disabled { opacity: .4; cursor: default; }
 .count { color: var(--muted); font-size: 12px; margin-top: 2px; }
 .swatch { display: inline-flex; align-items: center; gap: 4px; margin-right: 6px; color: var(--text); }
 .swatch i { display: inline-block; width: 12px; height: 12px; border-radius: 6px; border: 1px solid var(--grid); }
-.chart { position: relative; margin-top: 4px; }
-.chart canvas { display: block; }
-.hidden { display: none !important; }
 `;
 
-const fmtLoss = (v) => {
-  if (v === undefined || v === null || Number.isNaN(v)) return "–";
-  if (!Number.isFinite(v)) return "diverged";
-  // theme.py's format_loss: three decimals, four significant digits once large
-  return Math.abs(v) < 100 ? v.toFixed(3) : String(Number(v.toPrecision(4)));
-};
-const fmtEpoch = (e) => String(e).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-function el(tag, cls, parent, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
-
-function sizeCanvas(canvas, w, h) {
-  const r = window.devicePixelRatio || 1;
-  const W = Math.round(w * r), H = Math.round(h * r);
-  if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(r, 0, 0, r, 0, 0);
-  return ctx;
-}
-
-class Stage {
+class PlaneStage extends LiveStage {
   constructor(model, root) {
-    this.model = model;
-    this.scene = null;
-    this.frame = null; // the last frame painted (its sections)
-    this.queue = []; // frames received, not painted yet
-    this.history = [];
+    super(model, root, PLANE_CSS);
     this.points = new Float32Array(0);
     this.tiles = null;
     this.hover = null;
-    this.rejected = 0;
-    this.painted = 0;
-    this.socket = null;
-    this.closed = false;
-    this.build(root);
-    model.on("msg:custom", (data) => this.receive(data));
-    this.connect();
-    this.resize = new ResizeObserver(() => this.relayout());
-    this.resize.observe(this.root);
-    window.addEventListener("resize", this.onWindow = () => this.relayout());
-    // A malformed frame can be fed in by hand (tests): it must be refused, never break the page.
-    this.root.addEventListener("pg-frame", (e) => this.receive(e.detail));
   }
 
-  // ------------------------------------------------------------------ transport
-  connect() {
-    const token = this.model.channel;
-    if (!token) { this.send({t: "hello"}); return; }
-    const url = new URL(this.model.route, window.location.href);
-    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("token", token);
-    let opened = false;
-    const ws = new WebSocket(url.toString());
-    ws.binaryType = "arraybuffer";
-    ws.onopen = () => { opened = true; this.socket = ws; this.send({t: "hello"}); };
-    ws.onmessage = (e) => this.receive(e.data);
-    ws.onclose = () => {
-      if (this.socket === ws) this.socket = null;
-      // Never opened (a proxy that passes only Bokeh's websocket): use Bokeh's messages.
-      if (!opened && !this.closed) this.send({t: "hello"});
-    };
-  }
-
-  send(message) {
-    if (this.socket && this.socket.readyState === 1) this.socket.send(JSON.stringify(message));
-    else this.model.send_msg(message);
-  }
-
-  receive(data) {
-    if (typeof data === "string") {
-      try { data = JSON.parse(data); } catch (err) { return this.refuse(err); }
-    }
-    if (data && data.type === "scene") { this.setScene(data); return; }
-    let buffer = data;
-    if (ArrayBuffer.isView(data)) buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    // One frame painted per animation frame, oldest first: the server keeps one
-    // frame ahead (two in flight), so every animation frame has a new one and
-    // none is trained without being shown. After a stall only the newest is kept
-    // (its confirmation covers the ones before it).
-    this.queue.push(buffer);
-    if (this.queue.length > 3) this.queue.splice(0, this.queue.length - 1);
-    if (!this.raf) this.raf = requestAnimationFrame(() => this.paintPending());
-  }
-
-  refuse(err) {
-    this.rejected += 1;
-    this.root.dataset.rejected = String(this.rejected);
-    console.warn("playground: frame refused:", err.message || err);
-  }
-
-  paintPending() {
-    this.raf = null;
-    const buffer = this.queue.shift();
-    if (this.queue.length) this.raf = requestAnimationFrame(() => this.paintPending());
-    if (buffer === undefined) return;
-    let frame = null;
-    try {
-      frame = decode(buffer);
-      this.check(frame);
-    } catch (err) {
-      this.refuse(err);
-      // A frame is confirmed even when refused, so the server keeps sending.
-      if (frame) this.send({t: "ack", f: frame.frame});
-      return;
-    }
-    this.paint(frame);
-    this.painted = frame.frame;
-    this.root.dataset.frame = String(frame.frame);
-    this.send({t: "ack", f: frame.frame});
-  }
-
-  check(frame) {
-    const sc = this.scene;
-    if (!sc || frame.scene !== sc.id) throw new Error(`frame of scene ${frame.scene}, showing ${sc && sc.id}`);
-    const s = frame.sections;
-    const need = (id, n) => {
-      if (s[id] && s[id].length !== n) throw new Error(`section ${id} has ${s[id].length} values, not ${n}`);
-    };
-    need(SECTION.HEAT, sc.res * sc.res * (sc.kind === "multiclass" ? 2 : 1));
-    need(SECTION.MAPS, this.nodeCount() * sc.mres * sc.mres);
-    need(SECTION.WEIGHTS, this.geo.edges.length);
-    need(SECTION.BIASES, this.geo.biases.length);
-    need(SECTION.TILES, sc.features.length * sc.mres * sc.mres);
-    need(SECTION.READOUT, 5);
+  check(s) {
+    const sc = this.scene, need = LiveStage.need;
+    need(s, SECTION.HEAT, sc.res * sc.res * (sc.kind === "multiclass" ? 2 : 1), true);
+    need(s, SECTION.MAPS, this.nodeCount() * sc.mres * sc.mres);
+    need(s, SECTION.WEIGHTS, this.geo.edges.length, true);
+    need(s, SECTION.BIASES, this.geo.biases.length, true);
+    need(s, SECTION.TILES, sc.features.length * sc.mres * sc.mres);
+    need(s, SECTION.READOUT, 5, true);
     if (s[SECTION.POINTS] && s[SECTION.POINTS].length % 4) throw new Error("points come in fours");
     if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % 5) throw new Error("history rows come in fives");
-    for (const id of [SECTION.HEAT, SECTION.WEIGHTS, SECTION.BIASES, SECTION.READOUT]) {
-      if (!s[id]) throw new Error(`section ${id} is missing`);
-    }
   }
 
   // ---------------------------------------------------------------------- DOM
   build(root) {
-    this.root = el("div", "pg-stage", root);
-    const style = document.createElement("style");
-    style.textContent = CSS;
-    root.prepend(style);
     // network column
-    this.netCol = el("div", "col", this.root);
+    this.netCol = el("div", "col", root);
     const head = el("div", "head", this.netCol);
     el("span", "heading", head, "Features → Hidden layers");
     this.lessLayer = el("button", "pg", head, "− layer");
@@ -242,7 +68,7 @@ class Stage {
     this.net.addEventListener("mouseleave", () => this.netLeave());
     this.net.addEventListener("click", (e) => this.netClick(e));
     // output column
-    this.outCol = el("div", "col", this.root);
+    this.outCol = el("div", "col", root);
     const ohead = el("div", "head", this.outCol);
     el("span", "heading", ohead, "Output");
     this.counter = el("span", "counter pg-epoch", ohead);
@@ -271,23 +97,10 @@ class Stage {
     this.accChart = this.chart(this.lossPart, "accuracy");
   }
 
-  chart(parent, metric) {
-    const box = el("div", "chart", parent);
-    const canvas = el("canvas", "", box);
-    const tip = el("div", "tip", box);
-    const c = {box, canvas, tip, metric, hoverX: null};
-    canvas.addEventListener("mousemove", (e) => { c.hoverX = e.offsetX; this.drawChart(c); });
-    canvas.addEventListener("mouseleave", () => { c.hoverX = null; this.drawChart(c); });
-    return c;
-  }
-
   // -------------------------------------------------------------------- scene
   setScene(scene) {
     this.scene = scene;
-    const st = this.root.style;
-    for (const [k, v] of Object.entries(scene.colors)) st.setProperty(`--${k}`, v);
-    st.color = scene.colors.text;
-    st.fontSize = `${Math.round(14 * scene.scale)}px`;
+    this.applyColors(scene);
     this.lut = Uint8Array.from(scene.lut);
     this.heatLut = Uint8Array.from(scene.heat_lut);
     this.classLut = scene.class_lut ? Uint8Array.from(scene.class_lut) : null;
@@ -482,7 +295,7 @@ class Stage {
     this.mapSmall.width = this.mapSmall.height = sc.mres;
     this.mapImage = new ImageData(sc.mres, sc.mres);
     this.buildLegend();
-    for (const c of [this.lossChart, this.accChart]) sizeCanvas(c.canvas, this.chartW, this.chartH);
+    this.sizeCharts(this.chartW, this.chartH);
     this.accChart.box.classList.toggle("hidden", sc.kind === "regression");
   }
 
@@ -517,12 +330,7 @@ class Stage {
     if (s[SECTION.TILES]) this.tiles = s[SECTION.TILES].slice();
     if (s[SECTION.POINTS]) { this.points = s[SECTION.POINTS].slice(); this.pointsDirty = true; }
     const r = s[SECTION.READOUT];
-    if (s[SECTION.HISTORY]) {
-      const rows = s[SECTION.HISTORY], start = r[4];
-      if (start === 0) this.history = [];
-      if (start !== this.history.length) { this.send({t: "resync"}); }
-      else for (let i = 0; i < rows.length; i += 5) this.history.push(Array.from(rows.subarray(i, i + 5)));
-    }
+    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[4]);
     this.frame = {epoch: frame.epoch, heat: s[SECTION.HEAT].slice(), maps: s[SECTION.MAPS] ? s[SECTION.MAPS].slice() : new Uint8Array(0),
       weights: s[SECTION.WEIGHTS].slice(), biases: s[SECTION.BIASES].slice(), readout: Array.from(r),
       points: Boolean(s[SECTION.POINTS])};
@@ -545,22 +353,7 @@ class Stage {
       this.paintEdges();
       this.paintNodes();
     }
-    // The curves are redrawn ten times a second at most: they read as smooth, and
-    // a long history is the most costly thing on the stage to draw.
-    // (A frame that comes sooner is drawn a little later, so the last one always is.)
-    if (sc.parts.includes("loss")) {
-      const wait = (this.chartsAt || 0) + 100 - performance.now();
-      if (wait <= 0) this.drawCharts();
-      else if (!this.chartTimer) this.chartTimer = setTimeout(() => this.drawCharts(), wait);
-    }
-  }
-
-  drawCharts() {
-    clearTimeout(this.chartTimer);
-    this.chartTimer = null;
-    this.chartsAt = performance.now();
-    this.drawChart(this.lossChart);
-    if (this.scene.kind !== "regression") this.drawChart(this.accChart);
+    if (sc.parts.includes("loss")) this.scheduleCharts();
   }
 
   paintHeat() {
@@ -568,13 +361,9 @@ class Stage {
     const preview = this.hover && this.hover.map !== undefined ? this.hover.map : null;
     if (preview !== null) {
       // the neuron under the mouse, large: its map, coloured like the diagram
-      const m = sc.mres, src = f.maps.subarray(preview * m * m, (preview + 1) * m * m);
-      for (let i = 0; i < m * m; i++) {
-        const c = src[i] * 3;
-        img[4 * i] = this.lut[c]; img[4 * i + 1] = this.lut[c + 1]; img[4 * i + 2] = this.lut[c + 2]; img[4 * i + 3] = 255;
-      }
-      const small = new ImageData(img.slice(0, 4 * m * m), m, m);
-      this.mapSmall.getContext("2d").putImageData(small, 0, 0);
+      const m = sc.mres;
+      paintLut(f.maps.subarray(preview * m * m, (preview + 1) * m * m), this.lut, this.mapImage.data);
+      this.mapSmall.getContext("2d").putImageData(this.mapImage, 0, 0);
       const ctx = this.heatCanvas.getContext("2d");
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.mapSmall, 0, 0, this.outPx, this.outPx);
@@ -587,11 +376,7 @@ class Stage {
         img[4 * i] = lut[c]; img[4 * i + 1] = lut[c + 1]; img[4 * i + 2] = lut[c + 2]; img[4 * i + 3] = 255;
       }
     } else {
-      const lut = this.heatLut;
-      for (let i = 0; i < n; i++) {
-        const c = f.heat[i] * 3;
-        img[4 * i] = lut[c]; img[4 * i + 1] = lut[c + 1]; img[4 * i + 2] = lut[c + 2]; img[4 * i + 3] = 255;
-      }
+      paintLut(f.heat, this.heatLut, img);
     }
     this.heatSmall.getContext("2d").putImageData(this.heatImage, 0, 0);
     const ctx = this.heatCanvas.getContext("2d");
@@ -662,17 +447,13 @@ class Stage {
     const ctx = this.nodeCanvas.getContext("2d");
     ctx.clearRect(0, 0, g.w, g.h);
     ctx.imageSmoothingEnabled = true;
-    const img = this.mapImage.data;
     const small = this.mapSmall.getContext("2d");
     for (const n of g.nodes) {
       let src = null;
       if (n.kind === "feature") src = this.tiles ? this.tiles.subarray(n.index * m * m, (n.index + 1) * m * m) : null;
       else if (f.maps.length) src = f.maps.subarray(n.map * m * m, (n.map + 1) * m * m);
       if (src) {
-        for (let i = 0; i < m * m; i++) {
-          const c = src[i] * 3;
-          img[4 * i] = this.lut[c]; img[4 * i + 1] = this.lut[c + 1]; img[4 * i + 2] = this.lut[c + 2]; img[4 * i + 3] = 255;
-        }
+        paintLut(src, this.lut, this.mapImage.data);
         small.putImageData(this.mapImage, 0, 0);
         ctx.globalAlpha = n.kind === "feature" && !n.on ? 0.25 : 1;
         ctx.drawImage(this.mapSmall, n.x, n.y, g.node, g.node);
@@ -690,84 +471,6 @@ class Stage {
       ctx.lineWidth = 1;
       ctx.strokeRect(b.x, b.y, b.size, b.size);
     });
-  }
-
-  drawChart(c) {
-    const sc = this.scene, h = this.history, W = this.chartW, H = this.chartH;
-    if (!sc) return;
-    const ctx = c.canvas.getContext("2d");
-    ctx.clearRect(0, 0, W, H);
-    const k = sc.scale, left = Math.round(40 * k), top = Math.round(16 * k), bottom = H - Math.round(14 * k), right = W - 4;
-    const col = c.metric === "loss" ? [2, 1] : [4, 3]; // test, train
-    ctx.font = `${Math.round(11 * k)}px sans-serif`;
-    ctx.fillStyle = sc.colors.muted;
-    ctx.fillText(c.metric === "loss" ? "Loss" : "Accuracy", left, top - 4);
-    let lo = Infinity, hi = -Infinity;
-    if (c.metric === "accuracy") { lo = 0; hi = 1; }
-    else for (const row of h) for (const j of col) if (Number.isFinite(row[j])) { lo = Math.min(lo, row[j]); hi = Math.max(hi, row[j]); }
-    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-    if (hi - lo < 0.1 * Math.max(Math.abs(lo), Math.abs(hi), 1e-9)) {
-      const mid = (lo + hi) / 2, least = 0.1 * Math.max(Math.abs(lo), Math.abs(hi)) || 0.1;
-      lo = Math.max(0, mid - least / 2); hi = lo + least;
-    }
-    const e0 = h.length ? h[0][0] : 0, e1 = h.length > 1 ? h[h.length - 1][0] : e0 + 1;
-    const sx = (e) => left + ((e - e0) / (e1 - e0 || 1)) * (right - left);
-    const sy = (v) => bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top);
-    ctx.strokeStyle = sc.colors.grid;
-    ctx.lineWidth = 1;
-    ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
-    ctx.fillStyle = sc.colors.muted;
-    ctx.textAlign = "right";
-    const label = (v) => (c.metric === "accuracy" ? `${Math.round(100 * v)}%` : fmtLoss(v).replace(/0+$/, "").replace(/\.$/, ""));
-    ctx.fillText(label(hi), left - 3, top + 4);
-    ctx.fillText(label(lo), left - 3, bottom);
-    ctx.textAlign = "left";
-    ctx.fillText(String(Math.round(e0)), left, H - 2);
-    ctx.textAlign = "right";
-    ctx.fillText(String(Math.round(e1)), right, H - 2);
-    ctx.textAlign = "left";
-    if (sc.chance !== null && c.metric === "loss" && sc.chance > lo && sc.chance < hi) {
-      ctx.setLineDash([2, 3]); ctx.strokeStyle = sc.colors.muted;
-      ctx.beginPath(); ctx.moveTo(left, sy(sc.chance)); ctx.lineTo(right, sy(sc.chance)); ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    const step = Math.max(1, Math.floor(h.length / (right - left)));
-    [[col[0], sc.colors.test, []], [col[1], sc.colors.train, [5, 3]]].forEach(([j, color, dash]) => {
-      ctx.strokeStyle = color; ctx.lineWidth = 2 * k; ctx.setLineDash(dash);
-      ctx.beginPath();
-      let pen = false;
-      for (let i = 0; i < h.length; i += step) {
-        const v = h[i][j];
-        if (!Number.isFinite(v)) { pen = false; continue; }
-        const x = sx(h[i][0]), y = Math.max(top, Math.min(bottom, sy(v)));
-        if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
-        pen = true;
-      }
-      ctx.stroke();
-    });
-    ctx.setLineDash([]);
-    // the legend, top right
-    ctx.font = `${Math.round(11 * k)}px sans-serif`;
-    ctx.textAlign = "right";
-    ctx.fillStyle = sc.colors.test; ctx.fillText("— test", right - 64 * k, top - 4);
-    ctx.fillStyle = sc.colors.train; ctx.fillText("- - training", right, top - 4);
-    ctx.textAlign = "left";
-    // hover: the values at the epoch under the mouse
-    if (c.hoverX !== null && h.length) {
-      const e = e0 + ((c.hoverX - left) / (right - left)) * (e1 - e0);
-      let best = 0;
-      for (let i = 0; i < h.length; i++) if (Math.abs(h[i][0] - e) < Math.abs(h[best][0] - e)) best = i;
-      const row = h[best];
-      ctx.strokeStyle = sc.colors.muted; ctx.lineWidth = 1;
-      ctx.beginPath(); ctx.moveTo(sx(row[0]), top); ctx.lineTo(sx(row[0]), bottom); ctx.stroke();
-      const v = (x) => (c.metric === "accuracy" ? (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–") : fmtLoss(x));
-      c.tip.textContent = `epoch ${Math.round(row[0])}: test ${v(row[col[0]])}, training ${v(row[col[1]])}`;
-      c.tip.style.display = "block";
-      c.tip.style.left = `${Math.min(W - c.tip.offsetWidth, Math.max(0, c.hoverX - c.tip.offsetWidth / 2))}px`;
-      c.tip.style.top = `${H + 2}px`;
-    } else {
-      c.tip.style.display = "none";
-    }
   }
 
   // -------------------------------------------------------------- interaction
@@ -900,15 +603,9 @@ class Stage {
     this.send({t: "click", x: (2 * fx - 1) * sc.extent, y: (1 - 2 * fy) * sc.extent});
   }
 
-  close() {
-    this.closed = true;
-    if (this.socket) this.socket.close();
-    this.resize.disconnect();
-    window.removeEventListener("resize", this.onWindow);
-  }
 }
 
 export function render({model, el}) {
-  const stage = new Stage(model, el);
+  const stage = new PlaneStage(model, el);
   model.on("remove", () => stage.close());
 }
