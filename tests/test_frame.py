@@ -28,7 +28,18 @@ def _sections(rng) -> dict[Section, np.ndarray]:
         Section.HISTORY: rng.normal(size=5 * 3),
         Section.READOUT: np.array([1e300, np.nan, 0.5, 0.25, 17.0]),
         Section.TILES: rng.integers(0, 256, 7 * 25 * 25, dtype=np.uint8),
+        Section.PROGRESS: np.array([0.375]),
+        Section.WEIGHT_IMAGES: rng.integers(0, 256, 10 * 784, dtype=np.uint8),
+        Section.CONFUSION: rng.integers(0, 1000, 100).astype(np.float64),
+        Section.PER_CLASS: rng.random(20),
+        Section.GALLERY: rng.integers(0, 256, 24 * 784, dtype=np.uint8),
+        Section.GUESSES: rng.random(24 * 7),
+        Section.PICK: np.array([2.0, 4.0, 9.0, 17.0, 10000.0]),
     }
+
+
+def test_the_round_trip_below_covers_every_section():
+    assert set(_sections(np.random.default_rng(0))) == set(Section) == set(SECTION_DTYPES)
 
 
 def test_every_section_and_header_field_round_trips_with_its_dtype(rng):

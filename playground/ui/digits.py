@@ -1,7 +1,8 @@
-"""What the MNIST page shows: weight images, confusion matrix, gallery, drawing pad.
+"""The MNIST page's drawing pad: the one view of that page that stays Bokeh.
 
-Each view is one Bokeh figure fed by one or two ColumnDataSources, so a redraw
-is a data update, never a new plot.
+It changes when a person draws, not while training runs (the per-frame views
+are the page's stage, ``js/digits.js``), and Bokeh's FreehandDrawTool gives the
+strokes to the server as data.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from bokeh.models import (
     HoverTool,
     LinearColorMapper,
     Range1d,
-    TapTool,
 )
-from bokeh.palettes import Blues256, Greys256
+from bokeh.palettes import Greys256
 from bokeh.plotting import figure
 
 from playground.data.drawing import strokes_to_mnist
 from playground.ui.theme import Theme
 
 SIDE = 28
-MISTAKE = "#d62728"
 
 
 def _flip(img784: np.ndarray) -> np.ndarray:
@@ -67,230 +66,6 @@ def _bare(fig) -> None:
     fig.axis.visible = False
     fig.grid.visible = False
     fig.outline_line_color = None
-
-
-class WeightImages(pn.viewable.Viewer):
-    """Each first-layer unit's 784 weights as a 28x28 image (orange < 0 < blue).
-
-    With no hidden layer the first layer *is* the output layer: the ten images
-    are the class templates the softmax regression has learned.
-    """
-
-    COLS = 8
-    MAX_UNITS = 32
-
-    def __init__(self, theme: Theme):
-        super().__init__()
-        self.mapper = LinearColorMapper(palette=theme.palette, low=-1.0, high=1.0)
-        self.source = ColumnDataSource(dict(image=[], x=[], y=[], label=[]))
-        self.figure = _plot(
-            theme, 8 * 46, 4 * 52, (0, self.COLS * 1.1), (-4.4, 0.3), "pg-weights", min_border=0
-        )
-        _bare(self.figure)
-        self.figure.image(
-            "image", x="x", y="y", dw=1, dh=1, source=self.source, color_mapper=self.mapper
-        )
-        self.figure.text(
-            "x",
-            "y",
-            "label",
-            source=self.source,
-            text_font_size="9px",
-            text_color=theme.muted,
-            y_offset=-1,
-        )
-        self.title = pn.pane.HTML("")
-
-    def update(self, W: np.ndarray, *, templates: bool) -> None:
-        """``W`` is the first layer's (units, 784) weight matrix."""
-        W = W[: self.MAX_UNITS]
-        scale = np.abs(W).max(axis=1, keepdims=True)
-        W = W / np.where(scale > 0, scale, 1.0)
-        k = np.arange(len(W))
-        labels = [f"{i}" for i in k] if templates else [""] * len(W)
-        self.source.data = dict(
-            image=[_flip(w) for w in W],
-            x=(k % self.COLS) * 1.1,
-            y=-(k // self.COLS) * 1.1 - 1.0,
-            label=labels,
-        )
-        what = (
-            "the class templates of the softmax regression"
-            if templates
-            else f"the first {len(W)} units of the first hidden layer"
-        )
-        self.title.object = f"<b>Weights</b> <small>({what}; each scaled to its largest)</small>"
-
-    def __panel__(self):
-        if not hasattr(self, "_layout"):
-            self._layout = pn.Column(self.title, self.figure)
-        return self._layout
-
-
-class ConfusionMatrix(pn.viewable.Viewer):
-    """Test-set confusion matrix; clicking a cell shows those digits in the gallery."""
-
-    def __init__(self, theme: Theme, on_pick: Callable[[int, int], None]):
-        super().__init__()
-        self._on_pick = on_pick
-        # An empty cell (shade NaN) takes the theme's panel colour: the palette's
-        # lightest blue is near white, a glare of empty cells on the dark page.
-        self.mapper = LinearColorMapper(
-            palette=Blues256[::-1], low=0, high=np.log1p(1000), nan_color=theme.panel
-        )
-        self.source = ColumnDataSource(
-            dict(true=[], pred=[], count=[], shade=[], text=[], color=[])
-        )
-        fig = _plot(theme, 300, 300, (-0.5, 9.5), (9.5, -0.5), "pg-confusion")
-        fig.xaxis.axis_label = "predicted"
-        fig.yaxis.axis_label = "true digit"
-        for ax in (fig.xaxis, fig.yaxis):
-            ax.ticker = list(range(10))
-            ax.major_label_text_color = theme.muted
-            ax.axis_label_text_color = theme.muted
-        fig.grid.visible = False
-        cells = fig.rect(
-            "pred",
-            "true",
-            0.95,
-            0.95,
-            source=self.source,
-            fill_color={"field": "shade", "transform": self.mapper},
-            line_color=None,
-            selection_line_color=MISTAKE,
-            selection_line_width=2,
-            nonselection_fill_alpha=1.0,
-        )
-        fig.text(
-            "pred",
-            "true",
-            "text",
-            source=self.source,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="9px",
-            text_color="color",
-            nonselection_text_alpha=1.0,
-        )
-        fig.add_tools(
-            HoverTool(
-                renderers=[cells], tooltips="@count digits @true predicted as @pred (click to see)"
-            ),
-            TapTool(renderers=[cells]),
-        )
-        self.source.selected.on_change("indices", self._picked)
-        self.figure = fig
-
-    def _picked(self, attr, old, new) -> None:
-        if new:
-            d = self.source.data
-            self._on_pick(int(d["true"][new[0]]), int(d["pred"][new[0]]))
-
-    def update(self, matrix: np.ndarray) -> None:
-        true, pred = np.indices(matrix.shape)
-        counts = matrix.ravel()
-        shade = np.where(counts > 0, np.log1p(counts), np.nan)
-        top = float(np.nanmax(shade)) if counts.any() else 1.0
-        self.mapper.high = top  # the largest cell is the darkest, whatever the test-set size
-        self.source.data = dict(
-            true=true.ravel(),
-            pred=pred.ravel(),
-            count=counts,
-            shade=shade,
-            text=[str(c) if c else "" for c in counts],
-            color=["#ffffff" if s > 0.6 * top else "#333333" for s in shade],
-        )
-
-    def __panel__(self):
-        if not hasattr(self, "_layout"):
-            self._layout = pn.Column(
-                pn.pane.HTML("<b>Confusion matrix</b> <small>(test set)</small>"), self.figure
-            )
-        return self._layout
-
-
-class DigitGallery(pn.viewable.Viewer):
-    """Test digits with the network's top-3 guesses; mistakes are outlined in red."""
-
-    COLS, ROWS = 8, 3
-
-    def __init__(self, theme: Theme):
-        super().__init__()
-        self.mapper = LinearColorMapper(palette=Greys256, low=0.0, high=1.0)
-        self.images = ColumnDataSource(dict(image=[], x=[], y=[]))
-        self.cells = ColumnDataSource(dict(x=[], y=[], line=[], top=[], rest=[]))
-        w = self.COLS * 1.3
-        fig = _plot(
-            theme,
-            int(w * 52),
-            int(self.ROWS * 1.6 * 52),
-            (-0.1, w),
-            (-self.ROWS * 1.6, 0.1),
-            "pg-gallery",
-            min_border=0,
-        )
-        _bare(fig)
-        fig.image("image", x="x", y="y", dw=1, dh=1, source=self.images, color_mapper=self.mapper)
-        fig.rect(
-            "x",
-            "y",
-            1.08,
-            1.08,
-            source=self.cells,
-            fill_color=None,
-            line_color="line",
-            line_width=2,
-        )
-        # Text below each image: screen y offsets grow downwards from the cell centre.
-        fig.text(
-            "x",
-            "y",
-            "top",
-            source=self.cells,
-            text_align="center",
-            text_baseline="top",
-            text_font_size="12px",
-            text_font_style="bold",
-            text_color=theme.text,
-            y_offset=29,
-        )
-        fig.text(
-            "x",
-            "y",
-            "rest",
-            source=self.cells,
-            text_align="center",
-            text_baseline="top",
-            text_font_size="10px",
-            text_color=theme.muted,
-            y_offset=44,
-        )
-        self.figure = fig
-        self.title = pn.pane.HTML("")
-
-    def update(self, images: np.ndarray, labels: np.ndarray, probs: np.ndarray, title: str) -> None:
-        n = min(len(images), self.COLS * self.ROWS)
-        k = np.arange(n)
-        x = (k % self.COLS) * 1.3
-        y = -(k // self.COLS) * 1.6 - 1.0
-        order = np.argsort(-probs[:n], axis=1)[:, :3]
-        top = [f"{o[0]}  {100 * p[o[0]]:.0f}%" for o, p in zip(order, probs[:n])]
-        rest = [" ".join(f"{d}:{100 * p[d]:.0f}%" for d in o[1:]) for o, p in zip(order, probs)]
-        wrong = order[:, 0] != labels[:n]
-        self.images.data = dict(image=[_flip(im) for im in images[:n]], x=x, y=y)
-        self.cells.data = dict(
-            x=x + 0.5,
-            y=y + 0.5,
-            top=top,
-            rest=rest,
-            line=np.where(wrong, MISTAKE, "rgba(0,0,0,0)").tolist(),
-        )
-        self.title.object = title
-
-    def __panel__(self):
-        if not hasattr(self, "_layout"):
-            self._layout = pn.Column(self.title, self.figure)
-        return self._layout
 
 
 class DrawingPad(pn.viewable.Viewer):

@@ -2,7 +2,9 @@
 
 Everything the 2-D page changes on every frame (the output heatmap, every
 neuron's map, the edge weights and biases, the readouts, the new loss rows, and
-the points when they change) goes to the browser as one ``bytes`` payload that
+the points when they change), and what the MNIST page changes (the counter and
+progress, the readouts and loss rows, the weight images, the confusion counts,
+the gallery's digits and guesses) goes to the browser as one ``bytes`` payload that
 the page's stage module (``js/core.js``) reads with typed-array views, no JSON
 of arrays and no base64:
 
@@ -48,6 +50,15 @@ class Section(IntEnum):
     HISTORY = 6  # float64: (m, 5) new rows epoch, train/test loss, train/test accuracy
     READOUT = 7  # float64: test loss, train loss, test acc, train acc, first history row
     TILES = 8  # uint8: the input features' maps (only with a new scene)
+    # The MNIST page's stage (each only when it changed):
+    PROGRESS = 9  # float64: the share of the current epoch trained, 0..1
+    WEIGHT_IMAGES = 10  # uint8: first-layer units' 784 weights, each scaled to its largest
+    CONFUSION = 11  # float64: (10, 10) test-set counts, row = true digit
+    PER_CLASS = 12  # float64: precision of each digit, then recall of each digit
+    GALLERY = 13  # uint8: (n, 784) test digits, 0 paper .. 255 ink
+    GUESSES = 14  # float64: (n, 7) rows true label, top-3 digits, their probabilities
+    PICK = 15  # float64: what the gallery shows: kind (0 all, 1 mistakes, 2 a cell),
+    #            true, predicted, digits that match, test digits in all
 
 
 #: dtype code on the wire -> NumPy dtype (the module's typed arrays, likewise).
@@ -63,6 +74,13 @@ SECTION_DTYPES = {
     Section.HISTORY: DTYPES[3],
     Section.READOUT: DTYPES[3],
     Section.TILES: DTYPES[1],
+    Section.PROGRESS: DTYPES[3],
+    Section.WEIGHT_IMAGES: DTYPES[1],
+    Section.CONFUSION: DTYPES[3],
+    Section.PER_CLASS: DTYPES[3],
+    Section.GALLERY: DTYPES[1],
+    Section.GUESSES: DTYPES[3],
+    Section.PICK: DTYPES[3],
 }
 
 

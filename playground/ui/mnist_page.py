@@ -2,39 +2,42 @@
 
 An epoch over 60,000 images takes about half a second, too long to block the
 page, so training runs in slices of about ``SLICE_S`` seconds on a periodic
-callback (the engine releases nothing between slices but the slices are short:
-a click waits at most one slice). The counter and the progress bar follow every
-slice; the weight images several times a second; the curves, the confusion
-matrix, the per-class table and the gallery after every epoch, and all of them
-when training pauses. The confusion matrix, the table and the gallery are drawn
-from one pass over the test set (:class:`TestPass`), so a cell that says 20
-digits opens a gallery of those 20, whatever the weights did since.
+callback (a click waits at most one slice). Every slice ends in one binary
+frame to the page's stage (:mod:`digit_frames`, painted by ``js/digits.js``):
+the counter, the progress, the readouts and the new loss rows; the weight
+images several times a second; the confusion matrix, the per-class table and
+the gallery after every epoch, and all of them when training pauses. Those
+three are drawn from one pass over the test set (:class:`TestPass`), so a cell
+that says 20 digits opens a gallery of those 20, whatever the weights did since.
+As on the 2-D page, the browser confirms each frame it painted: a slow browser
+gets fewer slices trained and shown, never a backlog.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from typing import NamedTuple
 
 import numpy as np
 import panel as pn
 
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
-from playground.experiment.metrics import classification_report
-from playground.ui.charts import LossChart
-from playground.ui.controls import TickBox, knob
-from playground.ui.declare import PageDeclaration
-from playground.ui.digits import ConfusionMatrix, DigitGallery, DrawingPad, WeightImages
-from playground.ui.live import EPOCH_STYLE, LiveHTML
-from playground.ui.theme import Theme
+from playground.ui.controls import knob
+from playground.ui.declare import ITSELF, PageDeclaration
+from playground.ui.digit_frames import DIGIT_PARTS, DigitFrames, TestPass
+from playground.ui.digits import DrawingPad
+from playground.ui.stage import DigitsStage
+from playground.ui.theme import THEMES, Theme
 from playground.ui.transport import TrainingPage
-from playground.ui.wire import install as install_wire
 
 TICK_MS = 50
 #: Seconds of training per slice (the page stays responsive between slices).
 SLICE_S = 0.04
 WEIGHTS_EVERY_S = 0.5
+#: Frames sent but not yet confirmed painted by the browser, at most; a page
+#: with more waits (trains nothing) until the browser catches up.
+FRAMES_IN_FLIGHT = 2
+#: Carry on anyway if the browser has confirmed no frame for this long.
+ACK_TIMEOUT_S = 1.0
 #: Architectures offered for MNIST: none (softmax regression) up to three layers.
 HIDDEN_PRESETS = {
     "none (softmax regression)": [],
@@ -57,19 +60,6 @@ MNIST_KNOBS = (
 )
 
 
-install_wire()
-
-
-class TestPass(NamedTuple):
-    """The test set as the network saw it at one moment: every test-set view is
-    drawn from one of these, never from a forward pass of its own."""
-
-    images: np.ndarray
-    labels: np.ndarray
-    probs: np.ndarray
-    guess: np.ndarray
-
-
 def _preset_name(hidden: list[int]) -> str:
     for name, value in HIDDEN_PRESETS.items():
         if value == list(hidden):
@@ -84,28 +74,35 @@ class MnistPage(TrainingPage):
     PLAY_HELP = "Start or pause training on the digits."
     RESET_HELP = "Start again from fresh initial weights."
     #: What ``hide=`` may name (the knobs up top, the architecture among them)
-    #: and what an embedded page's ``show=`` picks from.
+    #: and what an embedded page's ``show=`` picks from (the stage draws all but
+    #: the controls: the confusion matrix is "data", the weight images
+    #: "network", the gallery "output", the curves "loss").
     DECLARED = PageDeclaration(
         knobs=(*MNIST_KNOBS, "hidden"),
-        show={
-            "controls": "top",
-            "data": "confusion",
-            "network": "weights",
-            "output": "gallery",
-            "loss": "chart",
-        },
+        show={"controls": "top", **dict.fromkeys(DIGIT_PARTS, ITSELF)},
     )
 
-    def __init__(self, config: Config, theme: Theme):
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        theme: str | Theme = "light",
+        live_socket: bool = False,
+    ):
+        if not isinstance(theme, Theme):
+            theme = THEMES.get(theme, THEMES["light"])
         super().__init__(config, theme)
         self._per_batch = 1e-3  # seconds per batch, learned as it trains
         self._weights_at = 0.0
-        self._pending: list = []  # views to refresh on the next ticks
+        self._pending: list = []  # test-set views to send on the next ticks
+        self.frames = DigitFrames(theme)
+        self.stage = DigitsStage(self._from_browser, socket=live_socket)
+        # Flow control: frames sent, frames the browser confirmed, its hello.
+        self._sent = 0
+        self._acked = 0
+        self._ready = False
+        self._sent_at = 0.0
 
-        self.epoch = LiveHTML(self._epoch_html(), margin=(12, 10), styles=EPOCH_STYLE)
-        self.progress = pn.indicators.Progress(
-            value=0, max=100, width=160, bar_color="primary", margin=(18, 5)
-        )
         hidden_names = list(HIDDEN_PRESETS)
         current = _preset_name(self.config.hidden)
         if current not in hidden_names:
@@ -117,38 +114,18 @@ class MnistPage(TrainingPage):
             width=170,
             description=self.config.param["hidden"].doc,
         )
-        self.chart = LossChart(theme, chance_loss=math.log(10), width=360)
-        self.weights = WeightImages(theme)
-        self.confusion = ConfusionMatrix(theme, lambda t, p: self._show_cell((t, p)))
-        self.gallery = DigitGallery(theme)
         self.pad = DrawingPad(theme, self._predict_one)
-        self.per_class = pn.pane.HTML("")
-        self.mistakes = TickBox("Only mistakes")
-        self.show_all = pn.widgets.Button(
-            label="All test digits",
-            width=120,
-            description="Show the test digits again after picking a cell of the matrix.",
-        )
-        self.show_all.on_click(lambda e: self._show_cell(None))
-
         self.hidden.param.watch(self._hidden_changed, "value")
-        self.mistakes.param.watch(lambda e: self._show_cell(None), "value")
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
         self._cell: tuple[int, int] | None = None
+        self._mistakes = False
         self._test: TestPass | None = None
 
         controls = {
             name: knob(self.config, name, width=140, sizing_mode=None) for name in MNIST_KNOBS
         }
         top = pn.FlexBox(
-            pn.Row(
-                self.play,
-                self.step_button,
-                self.reset_button,
-                self.transport_help,
-                self.epoch,
-                self.progress,
-            ),
+            pn.Row(self.play, self.step_button, self.reset_button, self.transport_help),
             self.hidden,
             *controls.values(),
             styles={"background": theme.panel, "border-bottom": f"1px solid {theme.grid}"},
@@ -161,18 +138,70 @@ class MnistPage(TrainingPage):
         self._layout = pn.Column(
             top,
             self.message,
-            pn.Row(
-                pn.Column(self.chart, self.per_class),
-                pn.Column(self.weights, self.pad),
-                pn.Column(self.confusion, pn.Row(self.mistakes, self.show_all), self.gallery),
+            pn.FlexBox(
+                # the pad beside the stage where both fit (1600 wide), else below it
+                pn.Column(self.stage, styles={"flex": "1 1 1000px", "min-width": "0"}),
+                self.pad,
+                sizing_mode="stretch_width",
+                flex_wrap="wrap",
             ),
             sizing_mode="stretch_width",
             styles={"background": theme.background, "color": theme.text},
         )
         self._refresh_all()
 
+    # -------------------------------------------------------- the browser says
+    def _from_browser(self, message: dict) -> None:
+        """A message from the stage (perhaps on the page's own websocket, so
+        anything that touches widgets or the session goes through the document)."""
+        kind = message.get("t")
+        if kind == "ack":
+            number = message.get("f")
+            if isinstance(number, int) and self._acked < number <= self._sent:
+                self._acked = number
+        elif kind == "hello":
+            self._in_doc(self._hello)
+        elif kind == "resync":
+            self.frames.resync()
+        elif kind == "cell":
+            try:
+                cell = (int(message["true"]), int(message["pred"]))
+            except (KeyError, TypeError, ValueError):
+                return
+            if all(0 <= d < self.session.model.sizes[-1] for d in cell):
+                self._in_doc(lambda: self.show_cell(cell))
+        elif kind == "gallery":
+            self._in_doc(lambda: self.show_mistakes(bool(message.get("mistakes"))))
+
+    def _hello(self) -> None:
+        self._ready = True
+        self._acked = self._sent
+        self.frames.invalidate()
+        self._refresh_all()
+
+    def show_cell(self, cell: tuple[int, int] | None) -> None:
+        """Show the digits of one (true, predicted) cell of the confusion matrix."""
+        self._cell = cell
+        self._show_gallery()
+        self._render()
+
+    def show_mistakes(self, mistakes: bool) -> None:
+        """Show all the test digits, or only the mistakes (and no cell)."""
+        self._cell = None
+        self._mistakes = mistakes
+        self._show_gallery()
+        self._render()
+
     # ----------------------------------------------------------------- actions
-    def train_tick(self) -> None:
+    def train_tick(self) -> bool | None:
+        """One slice of training and its frame, unless the browser has not yet
+        painted the last ones (then nothing: no training that is not shown)."""
+        if not self._ready:
+            return False
+        if self._sent - self._acked >= FRAMES_IN_FLIGHT:
+            if time.monotonic() - self._sent_at < ACK_TIMEOUT_S:
+                return False
+            self._acked = self._sent  # a frame lost (a reload): carry on
         batches = max(1, int(SLICE_S / self._per_batch))
         t0 = time.perf_counter()
         row = self.session.train_slice(batches)
@@ -180,15 +209,15 @@ class MnistPage(TrainingPage):
             elapsed = time.perf_counter() - t0
             self._per_batch = 0.7 * self._per_batch + 0.3 * elapsed / batches
         self._refresh(epoch_done=row is not None)
+        return None
 
     def set_playing(self, playing: bool) -> None:
         """Start or pause; on a pause (even mid-epoch) every view is drawn from the
         weights training stopped at, as the weight images already are."""
         was_playing = self.playing
-        with pn.io.hold():  # the Play label and the redrawn views arrive together
-            super().set_playing(playing)
-            if was_playing and not self.playing:
-                self._refresh_all()
+        super().set_playing(playing)
+        if was_playing and not self.playing:
+            self._refresh_all()
 
     def step_epoch(self) -> None:
         while self.session.train_slice(10**6) is None and not self.session.diverged:
@@ -199,8 +228,20 @@ class MnistPage(TrainingPage):
         self._refresh_all()
 
     def after_reset(self) -> None:
-        self.chart.reset()
+        self.frames.resync()
         self._cell = None
+
+    def show_only(self, parts) -> None:
+        super().show_only(parts)
+        self.frames.parts = tuple(p for p in DIGIT_PARTS if p in parts)
+        self.stage.visible = bool(self.frames.parts)
+        self.frames.invalidate()
+        self._render()
+
+    def close(self) -> None:
+        """The tab has gone: stop training and forget the live websocket."""
+        self.set_playing(False)
+        self.stage.close()
 
     def _hidden_changed(self, event) -> None:
         value = HIDDEN_PRESETS.get(event.new)
@@ -209,89 +250,67 @@ class MnistPage(TrainingPage):
 
     def _config_changed(self, *events) -> None:
         if max(EFFECTS[e.name] for e in events) >= Effect.NETWORK:
-            self.chart.reset()
+            self.frames.resync()
             self._cell = None
         self._refresh_all()
 
     def _predict_one(self, image: np.ndarray) -> np.ndarray:
         return self.session.model.predict(image[None])[0]
 
-    def _show_cell(self, cell: tuple[int, int] | None) -> None:
-        """Show the digits of one (true, predicted) cell, or all / the mistakes."""
-        self._cell = cell
-        if cell is None:
-            self.confusion.source.selected.indices = []
-        self._show_gallery()
-
     # ------------------------------------------------------------------ render
-    def _epoch_html(self) -> str:
-        return f"Epoch <b id='epoch'>{self.session.epoch}</b>"
+    def _render(self) -> None:
+        """Send the browser a frame of the session as it is now (and first a new
+        scene if the network changed). Before the browser has said hello there
+        is nobody to send to: its hello asks for everything."""
+        if not self._ready:
+            return
+        scene = self.frames.scene(self.session)
+        if scene is not None:
+            self.stage.send_scene(scene)
+            self.frames.weights_changed(self.session)
+            if self._test is not None:
+                self.frames.test_pass_changed(self._test)
+                self._show_gallery()
+        self._sent += 1
+        self.stage.send_frame(self.frames.frame(self.session, self._sent))
+        self._sent_at = time.monotonic()
 
     def _refresh_all(self) -> None:
-        self._refresh(epoch_done=True)
-        while self._pending:  # not playing: draw everything now
-            self._pending.pop(0)()
+        """Everything from the weights as they are now (paused, stepped, reset)."""
+        self._pending = []
+        self._show_metrics()
+        self._show_gallery()
+        self._refresh(epoch_done=True, test_views=False)
         self.pad.refresh()
 
-    def _refresh(self, epoch_done: bool) -> None:
+    def _refresh(self, epoch_done: bool, test_views: bool = True) -> None:
         now = time.monotonic()
-        with pn.io.hold():
-            self.epoch.object = self._epoch_html()
-            self.progress.value = int(100 * self.session.epoch_progress)
-            if epoch_done or now - self._weights_at > WEIGHTS_EVERY_S:
-                W = self.session.model.get_weights()[0][0]
-                self.weights.update(W, templates=not self.config.hidden)
-                self._weights_at = now
-            if epoch_done:
-                self.chart.update(self.session.history, force=True)
-                # The test-set views cost ~50 ms each: spread them over the next
-                # ticks so that no tick keeps a click waiting for long. On a small
-                # subset every tick ends an epoch: then each tick still draws one
-                # view, so the views follow every other epoch instead of never.
-                if self._pending:
-                    self._pending.pop(0)()
-                if not self._pending:
-                    self._pending = [self._show_metrics, self._show_gallery]
-            elif self._pending:
+        if epoch_done or now - self._weights_at > WEIGHTS_EVERY_S:
+            self.frames.weights_changed(self.session)
+            self._weights_at = now
+        if test_views:
+            # The test-set views cost ~50 ms each: spread them over the next
+            # ticks so that no tick keeps a click waiting for long. On a small
+            # subset every tick ends an epoch: then each tick still draws one
+            # view, so the views follow every other epoch instead of never.
+            if self._pending:
                 self._pending.pop(0)()
-
-    def _pass_test_set(self) -> TestPass:
-        """Run the test set through the network as it is now and keep the result."""
-        images, labels = self.session.examples("test")
-        probs = self.session.predict("test")
-        self._test = TestPass(images, labels, probs, probs.argmax(axis=1))
-        return self._test
+            if epoch_done and not self._pending:
+                self._pending = [self._show_metrics, self._show_gallery]
+        self._render()
 
     def _show_metrics(self) -> None:
-        """Confusion matrix and the per-class table from a new pass over the test
-        set; the gallery drawn next (or a cell clicked later) uses the same pass."""
-        test = self._pass_test_set()
-        m = classification_report(test.labels, test.guess, test.probs.shape[1])
-        self.confusion.update(np.asarray(m["confusion_matrix"]))
-        rows = "".join(
-            f"<tr><td>{d}</td><td>{100 * p:.1f}%</td><td>{100 * r:.1f}%</td></tr>"
-            for d, (p, r) in enumerate(zip(m["precision"], m["recall"]))
-        )
-        self.per_class.object = (
-            "<b>Per class</b> <small>(test set)</small><table style='font-size:12px'>"
-            "<tr><th>digit</th><th>precision</th><th>recall</th></tr>" + rows + "</table>"
-        )
+        """A new pass over the test set: the confusion matrix and the per-class
+        table now, the gallery drawn next (or a cell clicked later) from it too."""
+        self._test = TestPass.of(self.session)
+        self.frames.test_pass_changed(self._test)
 
     def _show_gallery(self) -> None:
         """The test digits of the pass the confusion matrix shows (all, the
         mistakes, or one cell of the matrix)."""
-        images, labels, probs, guess = self._test or self._pass_test_set()
-        pick = np.arange(len(guess))
-        title = "<b>Test digits</b>"
-        if self._cell is not None:
-            true, pred = self._cell
-            pick = pick[(labels == true) & (guess == pred)]
-            title = f"<b>Digits {true} predicted as {pred}</b> <small>({len(pick)})</small>"
-        elif self.mistakes.value:
-            pick = pick[guess != labels]
-            title = f"<b>Mistakes</b> <small>({len(pick)} of {len(guess)})</small>"
-        n = DigitGallery.COLS * DigitGallery.ROWS
-        self.gallery.update(images[pick[:n]], labels[pick[:n]], probs[pick[:n]], title)
+        if self._test is None:
+            self._test = TestPass.of(self.session)
+        self.frames.gallery_changed(self._test, self._cell, self._mistakes)
 
     def __panel__(self):
         return self._layout

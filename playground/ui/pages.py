@@ -31,8 +31,8 @@ class Mode:
     #: The data set only this mode trains on (its default Config picks it, and a
     #: URL or lesson naming it opens this mode); None: any other data set.
     dataset: str | None = None
-    #: What else the shell hands a page of this mode: the URL's warnings, the
-    #: stage's own websocket (only the 2-D page shows and has them).
+    #: What else the shell hands a page of this mode: the URL's warnings (only
+    #: the 2-D page shows them), whether the stage has its own websocket.
     extras: tuple[str, ...] = ()
 
     @property
@@ -57,7 +57,12 @@ MODES: Mapping[str, Mode] = MappingProxyType(
         "playground": Mode(
             "2-D playground", "playground.ui.plane:Playground", extras=("warnings", "live_socket")
         ),
-        "mnist": Mode("MNIST digits", "playground.ui.mnist_page:MnistPage", dataset=MNIST),
+        "mnist": Mode(
+            "MNIST digits",
+            "playground.ui.mnist_page:MnistPage",
+            dataset=MNIST,
+            extras=("live_socket",),
+        ),
     }
 )
 DEFAULT_MODE = next(iter(MODES))

@@ -123,8 +123,6 @@ class Playground(TrainingPage):
         self._hidden: frozenset[str] = frozenset()
         self.stage = Stage(self._from_browser, socket=live_socket)
         self.picker = DatasetPicker(self.config, t, self._pick_dataset)
-        doc = pn.state.curdoc
-        self._doc = doc if doc is not None and doc.session_context is not None else None
         self._io = IOLoop.current() if self._doc is not None else None
 
         self.speed = pn.widgets.Select(
@@ -351,12 +349,6 @@ class Playground(TrainingPage):
             _ACTIONS[kind](self, message)
         except (TypeError, ValueError, KeyError, IndexError, OverflowError):
             return
-
-    def _in_doc(self, callback) -> None:
-        if self._doc is None:
-            callback()
-        else:
-            self._doc.add_next_tick_callback(callback)
 
     # ------------------------------------------------------------- frame loop
     def set_playing(self, playing: bool) -> None:

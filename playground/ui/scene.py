@@ -56,6 +56,38 @@ def feature_tiles(resolution: int) -> np.ndarray:
     return (values / np.where(peak > 0, peak, 1.0)).reshape(-1, resolution, resolution)
 
 
+class LossRows:
+    """The loss rows the browser has, so each frame carries only the new ones,
+    and the readouts (both pages' stages draw them alike)."""
+
+    def __init__(self):
+        self.sent = 0
+
+    def resync(self) -> None:
+        """Send every row again with the next frame (a new scene, the browser asked)."""
+        self.sent = 0
+
+    def sections(self, session: Session) -> dict[Section, np.ndarray]:
+        """HISTORY (the rows the browser has not had; empty once after a reset,
+        so it clears its curves) and READOUT (the last losses and accuracies,
+        and where the rows start)."""
+        out: dict[Section, np.ndarray] = {}
+        history = session.history
+        if len(history) < self.sent:  # cleared (reset, new network)
+            self.sent = 0
+        start = self.sent
+        if len(history) > start:
+            cols = [history.column(k, start) for k in _HISTORY]
+            out[Section.HISTORY] = np.stack(cols, axis=1).ravel()
+            self.sent = len(history)
+        elif start == 0:
+            out[Section.HISTORY] = np.zeros(0)
+        last = session.current or {}
+        keys = ("test_loss", "train_loss", "test_accuracy", "train_accuracy")
+        out[Section.READOUT] = np.array([_number(last.get(k)) for k in keys] + [float(start)])
+        return out
+
+
 class FrameBuilder:
     """Turns one page's Session into scenes and frames, remembering what the
     browser already has (the scene, the loss rows, the points)."""
@@ -71,7 +103,7 @@ class FrameBuilder:
         self._heat_lut = heat_rgb(theme).ravel().tolist()
         self._key: tuple | None = None
         self._scene_id = 0
-        self._history_sent = 0
+        self.losses = LossRows()
         self._points_due = True
         self._tiles_due = True
 
@@ -85,7 +117,7 @@ class FrameBuilder:
 
     def resync(self) -> None:
         """The browser lost track of the loss rows: send them all again."""
-        self._history_sent = 0
+        self.losses.resync()
 
     def scene(self, session: Session) -> dict | None:
         """A new scene if what is drawn where has changed since the last one, else None."""
@@ -104,7 +136,7 @@ class FrameBuilder:
             return None
         self._key = key
         self._scene_id = self._scene_id % 0xFFFF + 1
-        self._history_sent = 0
+        self.losses.resync()
         self._points_due = self._tiles_due = True
         t = self.theme
         active = set(session.config.features)
@@ -165,26 +197,7 @@ class FrameBuilder:
             [W[:SHOWN_UNITS, :SHOWN_UNITS].ravel() for W, _ in weights]
         )
         sections[Section.BIASES] = np.concatenate([b[:SHOWN_UNITS] for _, b in weights])
-        history = session.history
-        if len(history) < self._history_sent:  # cleared (reset, new network)
-            self._history_sent = 0
-        start = self._history_sent
-        if len(history) > start:
-            cols = [history.column(k, start) for k in _HISTORY]
-            sections[Section.HISTORY] = np.stack(cols, axis=1).ravel()
-            self._history_sent = len(history)
-        elif start == 0:
-            sections[Section.HISTORY] = np.zeros(0)  # empty: the browser clears its curves
-        last = session.current or {}
-        sections[Section.READOUT] = np.array(
-            [
-                _number(last.get("test_loss")),
-                _number(last.get("train_loss")),
-                _number(last.get("test_accuracy")),
-                _number(last.get("train_accuracy")),
-                float(start),
-            ]
-        )
+        sections.update(self.losses.sections(session))
         if self._points_due:
             sections[Section.POINTS] = np.column_stack(
                 [session.points, session.labels, session.is_train]

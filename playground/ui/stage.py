@@ -53,7 +53,8 @@ def module(page_js: str) -> str:
 
 
 class Stage(JSComponent):
-    """Paints the 2-D page's frames in the browser; says what the browser did."""
+    """Paints the 2-D page's frames in the browser; says what the browser did.
+    (A subclass paints another page's frames: its ``_esm`` is another module.)"""
 
     channel = param.String(default="", doc="Token of this page's live websocket ('' = none).")
     route = param.String(default=ROUTE.lstrip("/"), doc="Where the live websocket is served.")
@@ -109,3 +110,9 @@ class Stage(JSComponent):
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+
+
+class DigitsStage(Stage):
+    """Paints the MNIST page's frames (:mod:`digit_frames`) the same way."""
+
+    _esm = module("digits.js")

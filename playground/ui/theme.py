@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
-from bokeh.palettes import interp_palette
+from bokeh.palettes import Blues256, interp_palette
 
 NEGATIVE = "#f59322"  # orange: class -1, negative weights
 POSITIVE = "#0877bd"  # blue: class +1, positive weights
@@ -76,6 +76,22 @@ def palette_rgb(theme: Theme) -> np.ndarray:
     """The diverging palette as a ``(256, 3)`` uint8 table (neuron maps, edges).
     (The tables are made once per theme and shared by every page; read only.)"""
     return _frozen(np.stack([rgb(c) for c in theme.palette]).astype(np.uint8))
+
+
+@cache
+def grey_rgb() -> np.ndarray:
+    """MNIST digits' ``(256, 3)`` table: 0 black paper to 255 white ink, as the
+    data set is usually shown (the same on every theme)."""
+    ramp = np.arange(256, dtype=np.uint8)
+    return _frozen(np.stack([ramp, ramp, ramp], axis=1))
+
+
+@cache
+def count_rgb() -> np.ndarray:
+    """The confusion matrix's ``(256, 3)`` table: from light to dark blue as a
+    count grows (log scale, drawn by the stage); an empty cell takes the theme's
+    panel colour instead, not a glare of near-white on the dark page."""
+    return _frozen(np.stack([rgb(c) for c in Blues256[::-1]]).astype(np.uint8))
 
 
 @cache

@@ -83,6 +83,8 @@ class TrainingPage(pn.viewable.Viewer):
         self._next_work = 0.0
         self._resumed_at = -1.0
         self._stopped = False  # the message shows the stop notice
+        doc = pn.state.curdoc
+        self._doc = doc if doc is not None and doc.session_context is not None else None
         # One tooltip icon beside the three buttons, not a tooltip on each: a
         # button's tooltip stays up while the mouse rests on it after a click
         # (or after a tap on a phone) and covers its neighbours.
@@ -197,9 +199,14 @@ class TrainingPage(pn.viewable.Viewer):
         self._stopped = True
 
     def _in_doc(self, callback) -> None:
-        """Run ``callback``, which changes widgets, where that is safe (a page
-        whose frames are confirmed outside Bokeh's callbacks defers it)."""
-        callback()
+        """Run ``callback``, which changes widgets, where that is safe: in the
+        document's next turn when the page has a served document (its stage's
+        messages may arrive on the page's own websocket, outside Bokeh's
+        callbacks), else now."""
+        if self._doc is None:
+            callback()
+        else:
+            self._doc.add_next_tick_callback(callback)
 
     def resume(self) -> None:
         """Play again after an automatic pause (tab hidden, nobody there)."""

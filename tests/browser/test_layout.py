@@ -121,3 +121,49 @@ def test_no_tooltip_covers_the_counter_while_the_mouse_rests_on_a_button(page: P
                     box["y"] + box["height"]
                 )
                 assert not (overlap_x and overlap_y), name
+
+
+def the_digits(page: Page):
+    """What the class must see of the MNIST page: Play, the counter and the
+    progress, the test accuracy, the curves, the weight images, the whole
+    confusion matrix and the gallery."""
+    return [
+        page.get_by_role("button", name="▶ Play"),
+        page.locator("#epoch"),
+        page.locator(".pg-stage progress"),
+        page.locator("#test-accuracy"),
+        page.locator(".pg-chart"),
+        page.locator(".pg-weights canvas"),
+        page.locator(".pg-confusion canvas"),
+        page.locator(".pg-gallery canvas"),
+    ]
+
+
+@pytest.mark.parametrize("query", ["", "hidden=&theme=dark", "presenter=true"])
+@pytest.mark.parametrize("size", [PROJECTOR, DESKTOP], ids=["1280x720", "1600x1000"])
+def test_the_mnist_page_fits_without_scrolling(page: Page, server_url, tmp_path, query, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_page(page, f"{server_url}/?mode=mnist&mnist_train=2000&mnist_test=500&{query}")
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)
+    for part in the_digits(page):
+        inside(page, part, *size)
+    no_sideways_scroll(page, size[0])
+    page.screenshot(path=tmp_path / "mnist.png")
+
+
+def test_a_phone_gets_the_mnist_page_in_one_column(browser, server_url, tmp_path):
+    context = browser.new_context(
+        viewport={"width": PHONE[0], "height": PHONE[1]},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    open_page(page, f"{server_url}/?mode=mnist&mnist_train=2000&mnist_test=500")
+    no_sideways_scroll(page, PHONE[0])
+    boxes = [part.first.bounding_box() for part in the_digits(page)[4:]]
+    assert all(b["x"] + b["width"] <= PHONE[0] for b in boxes)
+    assert [b["y"] for b in boxes] == sorted(b["y"] for b in boxes)  # stacked, one column
+    page.screenshot(path=tmp_path / "mnist-phone.png", full_page=True)
+    context.close()

@@ -65,23 +65,21 @@ def test_switching_back_to_the_2d_playground_works(page: Page, server_url):
     expect(page.locator(".pg-pad").first).to_be_visible()
 
 
-_CONFUSION = """() => {
-  // What the confusion matrix shows: its counts (row = true digit) and where its
-  // plot frame is on the page, so a test can click or look at one cell.
-  const doc = Bokeh.documents[0];
-  const fig = [...doc.all_models].find(
-    m => m.css_classes && m.css_classes.includes('pg-confusion'));
-  const view = Bokeh.index.find_one(fig);
-  const box = view.el.getBoundingClientRect();
-  const frame = view.frame.bbox;
-  const source = fig.renderers.map(r => r.data_source).find(s => s.data.shade !== undefined);
-  return {counts: Array.from(source.data.count), x: box.x + frame.x, y: box.y + frame.y,
-          width: frame.width, height: frame.height};
-}"""
-
-
 def _confusion(page: Page) -> dict:
-    return page.evaluate(_CONFUSION)
+    """What the confusion matrix shows: its counts (row = true digit) and where its
+    cells are on the page (the stage writes both on the matrix's element), so a
+    test can click or look at one cell."""
+    grid = page.locator(".pg-confusion").first
+    counts = grid.get_attribute("data-counts") or ""
+    left, top, cell = map(float, (grid.get_attribute("data-cells") or "0,0,0").split(","))
+    box = grid.bounding_box()
+    return {
+        "counts": [int(float(c)) for c in counts.split(",")] if counts else [],
+        "x": box["x"] + left,
+        "y": box["y"] + top,
+        "width": 10 * cell,
+        "height": 10 * cell,
+    }
 
 
 def _cell_centre(shown: dict, true: int, pred: int) -> tuple[float, float]:
@@ -131,9 +129,6 @@ def test_paused_mid_epoch_a_cell_opens_as_many_digits_as_it_says(page: Page, ser
     assert float(progress.get_attribute("value") or 0) > 0  # paused inside an epoch
     shown = _confusion(page)
     for digit in (0, 3, 8):  # diagonal cells: the largest counts, the first to change
-        # Two clicks closer together than Bokeh's double-tap window are one double
-        # tap, which picks nothing; a person reading the tooltip is slower than that.
-        page.wait_for_timeout(600)
         page.mouse.move(*_cell_centre(shown, digit, digit))
         says = page.get_by_text(re.compile(rf"^\d+ digits {digit} predicted as {digit} \("))
         expect(says).to_be_visible(timeout=10_000)  # the cell's tooltip, as a person reads it
