@@ -136,3 +136,47 @@ def test_paused_mid_epoch_a_cell_opens_as_many_digits_as_it_says(page: Page, ser
         page.mouse.click(*_cell_centre(shown, digit, digit))
         title = page.locator("b", has_text=f"Digits {digit} predicted as {digit}")
         expect(title.locator("xpath=following-sibling::small")).to_have_text(f"({count})")
+
+
+def test_a_frame_that_does_not_fit_the_digits_scene_is_refused_and_the_page_carries_on(
+    page: Page, server_url
+):
+    import numpy as np
+
+    from playground.ui.frame import Section, pack
+
+    errors: list[str] = []
+    open_page(page, server_url + "/?mode=mnist&mnist_train=2000&mnist_test=500", errors)
+    stage = page.locator(".pg-stage")
+    expect(stage).to_have_attribute("data-frame", re.compile(r"\d+"), timeout=30_000)
+    scene = 1  # the first scene of a new page
+    readout = np.array([1.0, 1.0, 0.5, 0.5, 0.0])
+    bad = {
+        # a gallery of two digits with the guesses of one
+        "guesses": {
+            Section.PROGRESS: np.array([0.5]),
+            Section.READOUT: readout,
+            Section.GALLERY: np.zeros(2 * 784, np.uint8),
+            Section.GUESSES: np.zeros(7),
+            Section.PICK: np.array([0.0, -1, -1, 2, 500]),
+        },
+        # weight images of a layer that is not there
+        "weights": {
+            Section.PROGRESS: np.array([0.5]),
+            Section.READOUT: readout,
+            Section.WEIGHT_IMAGES: np.zeros(3 * 784, np.uint8),
+        },
+        # no readout
+        "readout": {Section.PROGRESS: np.array([0.5])},
+    }
+    for sections in bad.values():
+        data = list(pack(10**6, 99, scene, sections))
+        stage.evaluate(
+            f"(el) => el.dispatchEvent(new CustomEvent('pg-frame', "
+            f"{{detail: new Uint8Array({data}).buffer}}))"
+        )
+    stage.evaluate("(el) => el.dispatchEvent(new CustomEvent('pg-frame', {detail: 'x'}))")
+    expect(stage).to_have_attribute("data-rejected", "4")
+    click(page, "Step")
+    expect(page.locator("#epoch")).to_have_text("1", timeout=30_000)  # not 99
+    assert errors == []
