@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import panel as pn
+import param
 import pytest
 
 from playground.experiment import KNOBS, Config
@@ -43,3 +44,30 @@ def test_a_boolean_knob_is_a_tick_box_bound_both_ways_to_the_config():
     assert config.batch_norm is True
     config.batch_norm = False  # a lesson or a link changes the knob
     assert group.value == []
+
+
+FLOAT_KNOBS = [
+    name
+    for name in KNOBS
+    if isinstance(Config.param[name], param.Number)
+    and not isinstance(Config.param[name], param.Integer)
+]
+
+
+@pytest.mark.parametrize("name", FLOAT_KNOBS)
+def test_every_float_knobs_control_reaches_its_default_and_is_not_coarse(name):
+    """β2's slider stepped by Panel's default 0.1 from 0, so 0.999 could not be set
+    again once moved; eps (1e-12..1) could never be set back to 1e-8."""
+    p = Config.param[name]
+    lo, hi = p.bounds
+    widget = knob(Config(), name)
+    slider = _slider(widget)
+    if slider is not None:
+        assert slider.step <= (hi - lo) / 10, (name, slider.step)
+        steps = (p.default - slider.start) / slider.step
+        assert steps == pytest.approx(round(steps), abs=1e-6), (name, slider.step)
+    else:  # a drop-down of round values, no coarser than one decade apart
+        options = widget.select(pn.widgets.Select)[0].options
+        assert p.default in options and all(lo <= v <= hi for v in options), name
+        positive = [v for v in options if v > 0]
+        assert all(b / a <= 10 + 1e-9 for a, b in zip(positive, positive[1:])), (name, options)

@@ -7,8 +7,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.data import MAX_BYTES, MAX_ROWS, CSVError, PointSet, parse_csv, to_csv
+from playground.data import (
+    DATASETS,
+    MAX_BYTES,
+    MAX_ROWS,
+    N_SAMPLES_MAX,
+    CSVError,
+    PointSet,
+    make_dataset,
+    parse_csv,
+    to_csv,
+)
+from playground.data.datasets import N_CLASSES_MAX, N_CLASSES_MIN, NOISE_MAX
 from playground.data.features import EXTENT
+from playground.experiment import Config, Session
 
 # --- PointSet ----------------------------------------------------------------------------
 
@@ -298,3 +310,20 @@ def test_round_trip_through_a_pointset():
     copy.extend(points, labels)
     np.testing.assert_array_equal(copy.points, ps.points)
     np.testing.assert_array_equal(copy.labels, ps.labels)
+
+
+# --- the page's own points ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_data_set_at_full_noise_stays_on_the_plane_and_reloads_from_its_csv(name):
+    """At 50 % noise gauss, blobs and moons put points beyond ±6: nobody saw them,
+    and "Download points" wrote a file that "Load CSV" refused."""
+    for seed, k in ((0, N_CLASSES_MIN), (1, N_CLASSES_MAX)):
+        data = make_dataset(name, N_SAMPLES_MAX, noise=NOISE_MAX, seed=seed, n_classes=k)
+        assert np.abs(data.points).max() <= EXTENT, name
+    noise, n_samples = Config.param["noise"].bounds[1], Config.param["n_samples"].bounds[1]
+    text = Session(dataset=name, noise=noise, n_samples=n_samples).export_csv()
+    again = Session(dataset=name)
+    assert again.load_csv(text) == n_samples
+    assert again.export_csv() == text

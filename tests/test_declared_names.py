@@ -4,6 +4,7 @@ and everything else (the URL parser, its warnings, the README) agrees with them.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -73,6 +74,18 @@ def test_the_problem_type_control_is_hidden_by_its_label_words():
     page.hide(options.hide)
     assert not page._top_controls["problem"].visible
     assert page._top_controls["activation"].visible
+
+
+def test_a_hide_name_of_the_other_page_only_is_kept_for_it_and_warned_about_here():
+    shell = create_app(query="hide=hidden,learning_rate")
+    assert shell.options.hide == ["hidden", "learning_rate"]  # the MNIST page hides it
+    notice = html.unescape(shell.page().notice.object)
+    assert shell.page().notice.visible
+    assert "'hidden' is a name on the MNIST digits page" in notice
+    assert "hides nothing on the 2-D playground page, whose parts are" in notice
+    assert "layers" in notice and "learning_rate" not in notice
+    on_its_page = create_app(query="mode=mnist&hide=hidden&mnist_train=300&mnist_test=100")
+    assert not on_its_page.page("playground").notice.visible
 
 
 def test_an_alias_never_shadows_a_name():

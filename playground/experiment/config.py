@@ -46,6 +46,11 @@ def _percent(fraction: float) -> int:
     return int(round(fraction * 100))
 
 
+#: The step of the sliders for the optimizers' running-mean rates (momentum, β1, β2,
+#: ρ): fine enough for β2's 0.999, and their defaults and usual values, to be on it.
+DECAY_RATE_STEP = 0.001
+
+
 def _hyper(name: str) -> tuple[float, float]:
     """Bounds of one of the engine's live float hyper-parameters (``MLP.momentum`` ...)."""
     descriptor = getattr(MLP, name)
@@ -183,6 +188,7 @@ class Config(param.Parameterized):
     decay = param.Number(
         default=0.5,
         bounds=(0.0, 1.0),
+        step=0.01,
         label="Decay factor",
         doc="Factor the learning rate is multiplied by every 'decay_every' epochs (1/t: k).",
     )
@@ -207,6 +213,7 @@ class Config(param.Parameterized):
     dropout = param.Number(
         default=0.0,
         bounds=(0.0, MAX_DROPOUT),
+        step=0.05,
         label="Dropout rate",
         doc="Probability that a hidden neuron is switched off in a training step.",
     )
@@ -219,21 +226,25 @@ class Config(param.Parameterized):
     momentum = param.Number(
         default=0.9,
         bounds=_hyper("momentum"),
+        step=DECAY_RATE_STEP,
         doc="Share of the previous update kept by the momentum and Nesterov optimizers.",
     )
     beta1 = param.Number(
         default=0.9,
         bounds=_hyper("beta1"),
+        step=DECAY_RATE_STEP,
         doc="Decay of Adam's and NAdam's running mean of the gradient.",
     )
     beta2 = param.Number(
         default=0.999,
         bounds=_hyper("beta2"),
+        step=DECAY_RATE_STEP,
         doc="Decay of Adam's and NAdam's running mean of the squared gradient.",
     )
     rho = param.Number(
         default=0.9,
         bounds=_hyper("rho"),
+        step=DECAY_RATE_STEP,
         doc="Decay of RMSProp's running mean of the squared gradient.",
     )
     eps = param.Number(

@@ -3,15 +3,17 @@
 Every control is made from its ``param`` Parameter, so its label, bounds,
 choices and tooltip (the Parameter's ``doc``) are never restated here. Only
 the *kind* of widget is chosen: a ladder of round values for rates (as the
-TensorFlow Playground offers them), sliders for percentages.
+TensorFlow Playground offers them) and other knobs that span decades, sliders
+stepping by the Parameter's ``step`` for the rest.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
+from types import MappingProxyType
 
 import numpy as np
 import panel as pn
@@ -27,6 +29,23 @@ from playground.ui.theme import Theme, point_colors, with_tip
 #: Round values offered for rates; only those inside the Parameter's bounds are shown.
 RATE_LADDER = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_LADDER = (1, 2, 5, 10, 16, 25, 32, 50, 64, 100, 128, 256)
+#: The adaptive optimizers' epsilon by decades: its bounds span twelve of them, so
+#: no step of a linear slider both reaches 1e-8 and leaves the slider usable.
+EPS_LADDER = (1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1.0)
+#: Gradient clipping norms (0: off); the bound of a million is a guard, not a range
+#: to slide over (one pixel of a slider would be thousands).
+CLIP_LADDER = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+#: The knobs offered as a drop-down of round values, and the values. Every other
+#: float knob is a slider stepping by its Parameter's ``step``.
+LADDERS: Mapping[str, tuple] = MappingProxyType(
+    {
+        "learning_rate": RATE_LADDER,
+        "reg_rate": RATE_LADDER,
+        "batch_size": BATCH_LADDER,
+        "eps": EPS_LADDER,
+        "clip_norm": CLIP_LADDER,
+    }
+)
 
 #: The 2-D data sets offered on the page, in the order the picker shows them.
 PICKER_SETS = tuple(DATASETS)
@@ -104,18 +123,18 @@ def _tick_box(config: Config, name: str, opts: dict) -> TickBox:
 def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     """The control for knob ``name``, bound both ways to ``config``.
 
-    Rates and batch sizes get a drop-down of round values, percentages a
-    slider; everything else the widget Panel derives from the Parameter type.
+    Rates, batch sizes, epsilon and the clipping norm get a drop-down of round
+    values (:data:`LADDERS`), percentages a slider; everything else the widget
+    Panel derives from the Parameter type (a float slider steps by the
+    Parameter's ``step``).
     The tooltip is the Parameter's doc (beside the widget where the widget
     type has no tooltip of its own).
     """
     p = config.param[name]
     opts = dict(description=p.doc, label=p.label, sizing_mode="stretch_width")
     opts.update(overrides)
-    if name in ("learning_rate", "reg_rate"):
-        cls, opts["options"] = pn.widgets.Select, _ladder(config, name, RATE_LADDER)
-    elif name == "batch_size":
-        cls, opts["options"] = pn.widgets.Select, _ladder(config, name, BATCH_LADDER)
+    if name in LADDERS:
+        cls, opts["options"] = pn.widgets.Select, _ladder(config, name, LADDERS[name])
     elif isinstance(p, param.Boolean):
         return with_tip(_tick_box(config, name, opts), p.doc)
     elif name in ("noise", "train_ratio"):

@@ -13,7 +13,7 @@ page is built or its names are read, so the CLI and the URL options
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from types import MappingProxyType
@@ -88,6 +88,30 @@ def mode_of(config: Config) -> str:
 def hide_names() -> tuple[str, ...]:
     """Every name ``hide=`` takes on some page, in the order the pages declare them."""
     return tuple(dict.fromkeys(n for m in MODES.values() for n in m.page.DECLARED.hide_names))
+
+
+def hide_warnings(mode: str, names: Iterable[str]) -> list[str]:
+    """A warning for each ``hide=`` name that the page of ``mode`` does not declare.
+
+    ``hide=`` takes every page's names (a link may hide controls of both pages:
+    the mode switch shows the other one), so a name of another page only, such
+    as the MNIST page's ``hidden`` on the 2-D page (whose layer buttons are
+    ``layers``), was accepted and silently hid nothing. It is kept for the page
+    it belongs to, and this says where it belongs and what this page's parts are.
+    """
+    here = MODES[mode]
+    own = here.page.DECLARED
+    warnings = []
+    for name in names:
+        if name in own.hide_names:
+            continue
+        owners = " and ".join(m.label for m in MODES.values() if name in m.page.DECLARED.hide_names)
+        parts = f", whose parts are {', '.join(own.parts)}" if own.parts else ""
+        warnings.append(
+            f"hide: {name!r} is a name on the {owners} page; "
+            f"it hides nothing on the {here.label} page{parts}"
+        )
+    return warnings
 
 
 def hide_aliases() -> dict[str, str]:

@@ -22,7 +22,7 @@ from tornado.ioloop import IOLoop
 
 from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError, check_size
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
-from playground.ui.controls import DatasetPicker, knob
+from playground.ui.controls import DatasetPicker, TickBox, knob
 from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
 from playground.ui.stage import Stage
@@ -159,8 +159,9 @@ class Playground(TrainingPage):
             sizing_mode="stretch_width",
             description="Save the current points (generated, clicked or loaded) as x1,x2,label.",
         )
-        self.show_test = pn.widgets.Checkbox(label="Show test data", value=False)
-        self.discretize = pn.widgets.Checkbox(label="Discretize output", value=False)
+        # (TickBox, not Checkbox: clicking the words ticks it too)
+        self.show_test = TickBox("Show test data")
+        self.discretize = TickBox("Discretize output")
         self.brush = pn.widgets.RadioButtonGroup(
             options=["Orange (−1)", "Blue (+1)", ERASER],
             value="Blue (+1)",

@@ -22,7 +22,7 @@ from playground.data import MAX_BYTES
 from playground.experiment import KNOBS, Config
 from playground.experiment.lessons import LESSONS, merge_query
 from playground.ui.options import IDLE_MINUTES, PageOptions, split_query
-from playground.ui.pages import DEFAULT_MODE, MODES, mode_of
+from playground.ui.pages import DEFAULT_MODE, MODES, hide_warnings, mode_of
 from playground.ui.theme import THEMES, presenter
 from playground.ui.transport import TrainingPage
 
@@ -523,5 +523,6 @@ def create_app(
         options.mode = owner
     elif MODES[options.mode].dataset is not None:
         config.dataset = MODES[options.mode].dataset
+    warnings += hide_warnings(options.mode, options.hide)
     idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
     return Shell(options, config, warnings, idle_minutes=idle, live_socket=live_socket)

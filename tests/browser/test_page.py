@@ -187,6 +187,20 @@ def test_a_click_on_the_output_adds_a_training_point(page: Page, server_url):
     expect(page.locator("#n-train")).to_have_text(str(n + 1))
 
 
+def test_clicking_the_words_of_the_output_check_boxes_ticks_them(page: Page, server_url):
+    open_page(page, server_url + "/?dataset=gauss")
+    before = shot(page, ".pg-output")
+    page.get_by_text("Show test data", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Show test data")).to_be_checked()
+    # the test points (half of the 500) are drawn on the output as well
+    wait_until(lambda: changed_share(shot(page, ".pg-output"), before) > 0.01)
+    before = shot(page, ".pg-output")
+    page.get_by_text("Discretize output", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Discretize output")).to_be_checked()
+    # an untrained network is unsure everywhere: its pale heatmap turns into solid classes
+    wait_until(lambda: changed_share(shot(page, ".pg-output"), before) > 0.2)
+
+
 def _edge_x1_to_first_neuron(page: Page) -> tuple[float, float]:
     """Where the edge from input X₁ to the first neuron of layer 1 runs level."""
     fx, _ = centre(page, page.get_by_text("Features", exact=True))
