@@ -155,3 +155,11 @@ def test_the_readme_lists_every_hide_name_of_each_page():
 def test_the_readme_lists_every_show_part():
     item = re.search(r"`show=` picks the parts\s*\(([^)]*)\)", README.read_text())
     assert item and re.findall(r"`([a-z]+)`", item.group(1)) == list(show_parts())
+
+
+def test_the_mnist_page_shows_what_was_wrong_with_its_link_too():
+    shell = create_app(query="mode=mnist&hide=layers&learning_rate=banana&mnist_train=300")
+    notice = html.unescape(shell.page().notice.object)
+    assert shell.page().notice.visible
+    assert "'layers' is a name on the 2-D playground page" in notice
+    assert "learning_rate" in notice

@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import panel as pn
 
-from playground.ui.plane import (
-    DATA_KNOBS,
-    MORE_KNOBS,
-    TOP_KNOBS,
-    Playground,
-    _escaped,
-)
+from playground.ui.plane import DATA_KNOBS, MORE_KNOBS, TOP_KNOBS, Playground
 from playground.ui.shell import create_app
+from playground.ui.transport import _escaped
 
 __all__ = [
     "DATA_KNOBS",

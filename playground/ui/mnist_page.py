@@ -87,11 +87,12 @@ class MnistPage(TrainingPage):
         config: Config | None = None,
         *,
         theme: str | Theme = "light",
+        warnings: list[str] | None = None,
         live_socket: bool = False,
     ):
         if not isinstance(theme, Theme):
             theme = THEMES.get(theme, THEMES["light"])
-        super().__init__(config, theme)
+        super().__init__(config, theme, warnings=warnings)
         self._per_batch = 1e-3  # seconds per batch, learned as it trains
         self._weights_at = 0.0
         self._pending: list = []  # test-set views to send on the next ticks
@@ -137,6 +138,7 @@ class MnistPage(TrainingPage):
         self.parts = self.DECLARED.shown(self)
         self._layout = pn.Column(
             top,
+            self.notice,
             self.message,
             pn.FlexBox(
                 # the pad beside the stage where both fit (1600 wide), else below it

@@ -31,8 +31,8 @@ class Mode:
     #: The data set only this mode trains on (its default Config picks it, and a
     #: URL or lesson naming it opens this mode); None: any other data set.
     dataset: str | None = None
-    #: What else the shell hands a page of this mode: the URL's warnings (only
-    #: the 2-D page shows them), whether the stage has its own websocket.
+    #: What else the shell hands a page of this mode: the URL's warnings,
+    #: whether the stage has its own websocket.
     extras: tuple[str, ...] = ()
 
     @property
@@ -61,7 +61,7 @@ MODES: Mapping[str, Mode] = MappingProxyType(
             "MNIST digits",
             "playground.ui.mnist_page:MnistPage",
             dataset=MNIST,
-            extras=("live_socket",),
+            extras=("warnings", "live_socket"),
         ),
     }
 )

@@ -10,7 +10,6 @@ apply live and which rebuild the network.
 
 from __future__ import annotations
 
-import html
 import io
 import math
 import time
@@ -117,7 +116,7 @@ class Playground(TrainingPage):
     ):
         if not isinstance(theme, Theme):
             theme = THEMES.get(theme, THEMES["light"])
-        super().__init__(config, theme, **overrides)
+        super().__init__(config, theme, warnings=warnings, **overrides)
         t = self.theme
         self.frames = FrameBuilder(t)
         self._hidden: frozenset[str] = frozenset()
@@ -134,9 +133,6 @@ class Playground(TrainingPage):
             description="How many epochs to train between two redraws: more is faster, "
             "fewer is smoother to watch. A big network trains fewer per redraw, so "
             "the server stays quick for everybody.",
-        )
-        self.notice = pn.pane.Alert(
-            _escaped(warnings or []), alert_type="warning", visible=bool(warnings)
         )
         self.regenerate = pn.widgets.Button(
             label="Regenerate",
@@ -547,11 +543,6 @@ class Playground(TrainingPage):
         except CSVError as err:
             self._notify(f"{filename or 'The file'}: {err}")
 
-    def _notify(self, text: str, kind: str = "warning") -> None:
-        self.notice.alert_type = kind
-        self.notice.object = _escaped([text])
-        self.notice.visible = True
-
     def _config_changed(self, *events) -> None:
         names = {e.name for e in events}
         level = max(EFFECTS[n] for n in names)
@@ -581,12 +572,6 @@ _ACTIONS = {
     ),
     "click": lambda page, m: page.click(float(m["x"]), float(m["y"])),
 }
-
-
-def _escaped(lines: list[str]) -> str:
-    """Messages for the notice box, with any user text (from a URL or a CSV file)
-    shown as text: the box renders Markdown, which would pass HTML through."""
-    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _brush_label(brush: str) -> float:

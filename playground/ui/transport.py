@@ -4,6 +4,7 @@ redraw are."""
 
 from __future__ import annotations
 
+import html
 import time
 import weakref
 
@@ -73,7 +74,13 @@ class TrainingPage(pn.viewable.Viewer):
     #: The server process's fair share of frame time (one for every page).
     share: FairShare = SHARE
 
-    def __init__(self, config: Config | None, theme: Theme, **overrides):
+    def __init__(
+        self,
+        config: Config | None,
+        theme: Theme,
+        warnings: list[str] | None = None,
+        **overrides,
+    ):
         super().__init__()
         self.session = Session(config, **overrides)
         self.config = self.session.config
@@ -97,6 +104,10 @@ class TrainingPage(pn.viewable.Viewer):
             margin=(12, 4),
         )
         self.message = pn.pane.Alert("", alert_type="danger", visible=False)
+        #: What the page has to tell: what was wrong with the URL, a refused file.
+        self.notice = pn.pane.Alert(
+            _escaped(warnings or []), alert_type="warning", visible=bool(warnings)
+        )
         #: The epoch training pauses at when it gets there while playing (a
         #: lesson's length, so a lecturer can talk instead of watching), or None.
         #: Only an epoch ahead stops training: Play at or after it carries on,
@@ -208,6 +219,11 @@ class TrainingPage(pn.viewable.Viewer):
         else:
             self._doc.add_next_tick_callback(callback)
 
+    def _notify(self, text: str, kind: str = "warning") -> None:
+        self.notice.alert_type = kind
+        self.notice.object = _escaped([text])
+        self.notice.visible = True
+
     def resume(self) -> None:
         """Play again after an automatic pause (tab hidden, nobody there)."""
         self._resumed_at = time.monotonic()
@@ -271,6 +287,12 @@ class TrainingPage(pn.viewable.Viewer):
         self._stopped = False
         self.message.visible = True
         self.redraw()
+
+
+def _escaped(lines: list[str]) -> str:
+    """Messages for the notice box, with any user text (from a URL or a CSV file)
+    shown as text: the box renders Markdown, which would pass HTML through."""
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _periodic(callback, period_ms: int) -> PeriodicCallback:

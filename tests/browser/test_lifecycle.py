@@ -113,7 +113,8 @@ def test_closed_tabs_free_their_sessions_loops_and_threads(browser: Browser, que
             page.goto(url)
             page.locator("#epoch").wait_for(timeout=60_000)
             deadline = time.time() + 30
-            while page.locator("#epoch").inner_text() in ("000,000", "0") and time.time() < deadline:
+            untrained = ("000,000", "0")  # the 2-D page's counter, the MNIST page's
+            while page.locator("#epoch").inner_text() in untrained and time.time() < deadline:
                 time.sleep(0.1)  # it trains: the loop is running
             page.close()
             if cycle == 0:
