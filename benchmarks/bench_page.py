@@ -2,6 +2,7 @@
 
     python benchmarks/bench_page.py [--seconds 20] [--query "dataset=spiral"] [--epf 10] [--json]
     python benchmarks/bench_page.py --compare [--seconds 10] [--repeats 3] [--json]
+    python benchmarks/bench_page.py --frame-cost [--json]
 
 Starts ``playground serve``, opens the page in headless Chromium (Debian's
 ``chromium``, 1600x1000 as the original's ``measure.py`` does), presses Play and,
@@ -18,6 +19,13 @@ unmodified build) on the same setups: the default (circle, 4-2 tanh, learning
 rate 0.03, batch 10), the spiral with 8-8-8 and six inputs, and the default at
 10 epochs per frame. The two are measured turn about, ``--repeats`` times each,
 and it prints medians and our-to-their ratios.
+
+``--frame-cost`` needs no browser: in one process it times what the server does
+for one frame of each page besides training (building the frame from the
+session and packing it), median of many, beside what training that frame
+costs: the 2-D page on the default setup and the spiral, the MNIST page for a
+frame with the counter, progress and readouts only, with the weight images,
+and with the test-set views (confusion counts, per-class table, gallery).
 
 Not a test: machines differ and are noisy. The README quotes its output.
 """
@@ -179,6 +187,64 @@ def compare(seconds: float, repeats: int, peer: Path, extra: tuple = ()) -> list
     return rows
 
 
+def _median_ms(fn, n: int = 300) -> float:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def frame_cost() -> list[dict]:
+    """Building and packing one frame of each kind, beside training it (ms, medians)."""
+    from playground.experiment import Config, Session
+    from playground.ui.digit_frames import DigitFrames, TestPass
+    from playground.ui.scene import FrameBuilder
+    from playground.ui.theme import LIGHT
+
+    rows = []
+    for name, query, _, _ in SETUPS[:2]:
+        session = Session(Config.from_query(query)[0])
+        frames = FrameBuilder(LIGHT)
+        frames.scene(session)
+        for _ in range(50):
+            session.step(1)
+            frames.frame(session, 1)
+        rows.append(
+            {
+                "page": f"2-D, {name}",
+                "frame_ms": _median_ms(lambda s=session, f=frames: f.frame(s, 1)),
+                "training_ms": _median_ms(lambda s=session: s.step(1)),
+            }
+        )
+    session = Session(Config(dataset="mnist"))
+    frames = DigitFrames(LIGHT)
+    frames.scene(session)
+    session.train_slice(50)
+    test = TestPass.of(session)
+    batches = 20  # about what one 40 ms slice trains (batch 128, 784-128-10)
+    training = _median_ms(lambda: session.train_slice(batches), 30)
+    kinds = {
+        "counter, progress, readouts": lambda: None,
+        "+ weight images": lambda: frames.weights_changed(session),
+        "+ test-set views": lambda: (
+            frames.test_pass_changed(test),
+            frames.gallery_changed(test, None, False),
+        ),
+    }
+    for kind, due in kinds.items():
+        rows.append(
+            {
+                "page": f"MNIST, {kind}",
+                "frame_ms": _median_ms(lambda d=due: (d(), frames.frame(session, 1))),
+                "training_ms": training,
+                "bytes": len((due(), frames.frame(session, 1))[1]),
+            }
+        )
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=20.0, help="how long to watch")
@@ -192,10 +258,24 @@ def main() -> None:
         action="store_true",
         help="serve with --bokeh-frames: frames through Bokeh's websocket (to compare)",
     )
+    ap.add_argument(
+        "--frame-cost", action="store_true", help="in one process, no browser: a frame's cost"
+    )
     ap.add_argument("--json", action="store_true", help="end with JSON lines")
     args = ap.parse_args()
     extra = ("--bokeh-frames",) if args.bokeh_frames else ()
 
+    if args.frame_cost:
+        rows = frame_cost()
+        for row in rows:
+            extra = f", {row['bytes']:,} bytes" if "bytes" in row else ""
+            print(
+                f"{row['page']}: {row['frame_ms']:.3f} ms to build and pack a frame "
+                f"(training it: {row['training_ms']:.2f} ms{extra})"
+            )
+            if args.json:
+                print(json.dumps(row))
+        return
     if args.compare:
         rows = compare(args.seconds, args.repeats, args.peer, extra)
         if args.json:

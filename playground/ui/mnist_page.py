@@ -176,10 +176,12 @@ class MnistPage(TrainingPage):
             self._in_doc(lambda: self.show_mistakes(bool(message.get("mistakes"))))
 
     def _hello(self) -> None:
+        """The browser listens: send it everything (a new scene brings the
+        weights and the test-set views of the pass already made along)."""
         self._ready = True
         self._acked = self._sent
         self.frames.invalidate()
-        self._refresh_all()
+        self._render()
 
     def show_cell(self, cell: tuple[int, int] | None) -> None:
         """Show the digits of one (true, predicted) cell of the confusion matrix."""
