@@ -3,12 +3,14 @@
 A frame sent through Bokeh (``JSComponent._send_msg``) and confirmed back
 through it (``model.send_msg``) goes through Bokeh's handling of one message in
 each direction: an event object, a PATCH-DOC message, its serializer, the
-session's lock and callbacks. Measured on the default page in one run
-(``python benchmarks/bench_page.py [--bokeh-frames]``, 2-core machine, headless
-Chromium beside the server, 2026-12-02): 5.5 ms of server CPU per frame through
-Bokeh, 2.0 ms through a plain tornado websocket (both at 58-60 frames a second),
-of which the frame itself (training an epoch, building and packing the frame)
-is about 0.7 ms. So each page's stage opens a second websocket, ``ROUTE``, to
+session's lock and callbacks. Measured on the default page, the two turn
+about (``python benchmarks/bench_page.py [--bokeh-frames]``, 2-core machine,
+headless Chromium beside the server, 2026-12-02): 2.5-2.8 ms of server CPU per
+frame through Bokeh, 0.86 ms through a plain tornado websocket, all at 60
+frames a second (on a busier day: 5.5 against 2.0 ms). Training the epoch and
+building and packing the frame are about 0.2 ms of it (``bench_page.py
+--frame-cost``); most of the rest is writing to the socket and reading the
+confirmation. So each page's stage opens a second websocket, ``ROUTE``, to
 the same server process:
 
 * authenticated by a random token that only the page's own Bokeh document

@@ -14,9 +14,9 @@ hands what the browser says (``hello``, ``ack``, clicks) to ``on_message``:
 * ``send_frame(bytes)``: the numbers (binary, every frame).
 
 Both go down one ordered channel, so a frame never arrives before its scene:
-the page's own websocket (:mod:`channel`; 2.0 ms of server CPU a frame) when
+the page's own websocket (:mod:`channel`; 0.9 ms of server CPU a frame) when
 the server offers one, else Bokeh's message API (a notebook, ``serve
---bokeh-frames``; 5.5 ms a frame), as measured in channel.py's docstring. A
+--bokeh-frames``; 2.5-2.8 ms a frame), as measured in channel.py's docstring. A
 ``param.Bytes`` synced property would take Bokeh's path too, plus a property
 change event each way.
 """
