@@ -25,14 +25,7 @@ from playground.experiment import Session
 from playground.experiment.metrics import classification_report
 from playground.ui.frame import Section, pack, quantize
 from playground.ui.scene import LossRows
-from playground.ui.theme import (
-    TEST_COLOR,
-    TRAIN_COLOR,
-    Theme,
-    count_rgb,
-    grey_rgb,
-    palette_rgb,
-)
+from playground.ui.theme import Theme, count_rgb, grey_rgb, palette_rgb, stage_colors
 
 #: Side of an MNIST image.
 SIDE = 28
@@ -138,16 +131,7 @@ class DigitFrames:
             "lut": self._palette,
             "grey_lut": self._grey,
             "count_lut": self._counts,
-            "colors": {
-                "background": t.background,
-                "panel": t.panel,
-                "text": t.text,
-                "muted": t.muted,
-                "grid": t.grid,
-                "test": t.text if t.name == "dark" else TEST_COLOR,
-                "train": TRAIN_COLOR,
-                "mistake": MISTAKE,
-            },
+            "colors": {**stage_colors(t), "mistake": MISTAKE},
             "chance": math.log(sizes[-1]),
             "scale": t.scale,
             "parts": list(self.parts),

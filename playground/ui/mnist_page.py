@@ -26,7 +26,7 @@ from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.digit_frames import DIGIT_PARTS, DigitFrames, TestPass
 from playground.ui.digits import DrawingPad
 from playground.ui.stage import DigitsStage
-from playground.ui.theme import THEMES, Theme
+from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
 
 TICK_MS = 50
@@ -90,9 +90,8 @@ class MnistPage(TrainingPage):
         warnings: list[str] | None = None,
         live_socket: bool = False,
     ):
-        if not isinstance(theme, Theme):
-            theme = THEMES.get(theme, THEMES["light"])
         super().__init__(config, theme, warnings=warnings)
+        theme = self.theme
         self._per_batch = 1e-3  # seconds per batch, learned as it trains
         self._weights_at = 0.0
         self._pending: list = []  # test-set views to send on the next ticks

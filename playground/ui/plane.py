@@ -25,7 +25,7 @@ from playground.ui.controls import DatasetPicker, TickBox, knob
 from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
 from playground.ui.stage import Stage
-from playground.ui.theme import THEMES, Theme, with_tip
+from playground.ui.theme import Theme, with_tip
 from playground.ui.transport import TrainingPage
 
 #: Milliseconds between two looks of the watchdog while playing: frames are sent
@@ -114,8 +114,6 @@ class Playground(TrainingPage):
         live_socket: bool = False,
         **overrides,
     ):
-        if not isinstance(theme, Theme):
-            theme = THEMES.get(theme, THEMES["light"])
         super().__init__(config, theme, warnings=warnings, **overrides)
         t = self.theme
         self.frames = FrameBuilder(t)

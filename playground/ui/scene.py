@@ -24,14 +24,13 @@ from playground.data.features import EXTENT
 from playground.experiment import Session
 from playground.ui.frame import Section, pack, quantize
 from playground.ui.theme import (
-    TEST_COLOR,
-    TRAIN_COLOR,
     Theme,
     class_colors,
     class_rgb,
     class_strength,
     heat_rgb,
     palette_rgb,
+    stage_colors,
 )
 
 #: Resolution of the output heatmap; each neuron's map takes every 4th pixel.
@@ -165,15 +164,7 @@ class FrameBuilder:
             if plan.kind == "multiclass"
             else None,
             "class_colors": list(class_colors(plan.kind, n_classes)),
-            "colors": {
-                "background": t.background,
-                "panel": t.panel,
-                "text": t.text,
-                "muted": t.muted,
-                "grid": t.grid,
-                "test": t.text if t.name == "dark" else TEST_COLOR,
-                "train": TRAIN_COLOR,
-            },
+            "colors": stage_colors(t),
             "chance": None,
             "scale": t.scale,
             "show_test": self.show_test,

@@ -156,6 +156,21 @@ def point_colors(theme: Theme, kind: str, n_classes: int, labels: np.ndarray) ->
     return [table[int(i)] for i in idx]
 
 
+def stage_colors(theme: Theme) -> dict[str, str]:
+    """The colours a live stage draws with (both pages' scenes send these; the
+    stage sets them as CSS variables): the theme's, and the curves' test and
+    training colours (the test curve takes the text colour on the dark page)."""
+    return {
+        "background": theme.background,
+        "panel": theme.panel,
+        "text": theme.text,
+        "muted": theme.muted,
+        "grid": theme.grid,
+        "test": theme.text if theme.name == "dark" else TEST_COLOR,
+        "train": TRAIN_COLOR,
+    }
+
+
 def format_loss(value: float | None) -> str:
     """A loss as the page and the exporter write it: three decimals, or four
     significant digits once it is large (a diverging 9.5e+301, not 300 digits).

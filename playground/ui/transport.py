@@ -12,7 +12,7 @@ import panel as pn
 from panel.io.callbacks import PeriodicCallback
 
 from playground.experiment import Config, Session
-from playground.ui.theme import Theme
+from playground.ui.theme import THEMES, Theme
 
 #: Of each second of the server process, at most this share goes to the frames
 #: of the sessions that are playing; the rest keeps clicks, page loads and the
@@ -77,11 +77,13 @@ class TrainingPage(pn.viewable.Viewer):
     def __init__(
         self,
         config: Config | None,
-        theme: Theme,
+        theme: str | Theme,
         warnings: list[str] | None = None,
         **overrides,
     ):
         super().__init__()
+        if not isinstance(theme, Theme):  # a name (the URL's theme=): light if unknown
+            theme = THEMES.get(theme, THEMES["light"])
         self.session = Session(config, **overrides)
         self.config = self.session.config
         self.theme = theme

@@ -63,14 +63,19 @@ def test_the_whole_picture_fits_without_scrolling(page: Page, server_url, tmp_pa
     page.screenshot(path=tmp_path / "page.png")
 
 
-def test_a_phone_gets_one_column_with_the_picture_first(browser, server_url, tmp_path):
-    # A phone's browser lays a page out 980 px wide unless the page asks otherwise.
-    context = browser.new_context(
+def a_phone(browser):
+    """A real mobile viewport: a phone's browser lays a page out 980 px wide
+    unless the page asks otherwise."""
+    return browser.new_context(
         viewport={"width": PHONE[0], "height": PHONE[1]},
         is_mobile=True,
         has_touch=True,
         device_scale_factor=2,
     )
+
+
+def test_a_phone_gets_one_column_with_the_picture_first(browser, server_url, tmp_path):
+    context = a_phone(browser)
     page = context.new_page()
     open_page(page, f"{server_url}/?dataset=spiral&hidden=6,6")
     assert page.evaluate("document.documentElement.clientWidth") == PHONE[0]
@@ -153,12 +158,7 @@ def test_the_mnist_page_fits_without_scrolling(page: Page, server_url, tmp_path,
 
 
 def test_a_phone_gets_the_mnist_page_in_one_column(browser, server_url, tmp_path):
-    context = browser.new_context(
-        viewport={"width": PHONE[0], "height": PHONE[1]},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
+    context = a_phone(browser)
     page = context.new_page()
     open_page(page, f"{server_url}/?mode=mnist&mnist_train=2000&mnist_test=500")
     no_sideways_scroll(page, PHONE[0])

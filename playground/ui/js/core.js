@@ -209,6 +209,25 @@ class LiveStage {
     for (let i = 0; i < rows.length; i += 5) this.history.push(Array.from(rows.subarray(i, i + 5)));
   }
 
+  // The readouts under the counter: test and training loss, test accuracy.
+  buildReadout(parent) {
+    this.readout = el("div", "readout", parent);
+    this.readout.innerHTML = "<span>Test loss <b id='test-loss'>–</b></span>"
+      + "<span>Training loss <b id='train-loss'>–</b></span>"
+      + "<span class='acc'>Test accuracy <b id='test-accuracy'>–</b></span>";
+    this.readTest = this.readout.querySelector("#test-loss");
+    this.readTrain = this.readout.querySelector("#train-loss");
+    this.readAcc = this.readout.querySelector("#test-accuracy");
+  }
+
+  // A READOUT section: test loss, training loss, test accuracy (then training
+  // accuracy and where the new loss rows start, which are not written here).
+  paintReadout(r) {
+    this.readTest.textContent = fmtLoss(r[0]);
+    this.readTrain.textContent = fmtLoss(r[1]);
+    this.readAcc.textContent = Number.isFinite(r[2]) ? `${(100 * r[2]).toFixed(1)}%` : "–";
+  }
+
   applyColors(scene) {
     const st = this.root.style;
     for (const [k, v] of Object.entries(scene.colors)) st.setProperty(`--${k}`, v);

@@ -58,13 +58,7 @@ class DigitsStage extends LiveStage {
     this.progress.max = 100;
     this.progress.setAttribute("value", "0");
     this.progress.title = "How far training is through the current epoch";
-    this.readout = el("div", "readout", this.trainCol);
-    this.readout.innerHTML = "<span>Test loss <b id='test-loss'>–</b></span>"
-      + "<span>Training loss <b id='train-loss'>–</b></span>"
-      + "<span>Test accuracy <b id='test-accuracy'>–</b></span>";
-    this.readTest = this.readout.querySelector("#test-loss");
-    this.readTrain = this.readout.querySelector("#train-loss");
-    this.readAcc = this.readout.querySelector("#test-accuracy");
+    this.buildReadout(this.trainCol);
     this.lossPart = el("div", "pg-chart", this.trainCol);
     this.chart(this.lossPart, "loss");
     this.chart(this.lossPart, "accuracy");
@@ -192,10 +186,7 @@ class DigitsStage extends LiveStage {
     if (!f || !this.scene) return;
     this.epochEl.textContent = f.epoch.toLocaleString("en");
     this.progress.setAttribute("value", String(Math.round(100 * f.progress)));
-    this.readTest.textContent = fmtLoss(f.readout[0]);
-    this.readTrain.textContent = fmtLoss(f.readout[1]);
-    const acc = f.readout[2];
-    this.readAcc.textContent = Number.isFinite(acc) ? `${(100 * acc).toFixed(1)}%` : "–";
+    this.paintReadout(f.readout);
     if (!changed || changed.weights) this.paintWeights();
     if (!changed || changed.test) { this.paintConfusion(); this.paintPerClass(); }
     if (!changed || changed.gallery) this.paintGallery();

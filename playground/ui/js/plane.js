@@ -74,13 +74,7 @@ class PlaneStage extends LiveStage {
     this.counter = el("span", "counter pg-epoch", ohead);
     this.counter.innerHTML = "Epoch <b id='epoch'>000,000</b>";
     this.epochEl = this.counter.querySelector("b");
-    this.readout = el("div", "readout", this.outCol);
-    this.readout.innerHTML = "<span>Test loss <b id='test-loss'>–</b></span>"
-      + "<span>Training loss <b id='train-loss'>–</b></span>"
-      + "<span class='acc'>Test accuracy <b id='test-accuracy'>–</b></span>";
-    this.readTest = this.readout.querySelector("#test-loss");
-    this.readTrain = this.readout.querySelector("#train-loss");
-    this.readAcc = this.readout.querySelector("#test-accuracy");
+    this.buildReadout(this.outCol);
     this.outputPart = el("div", "", this.outCol);
     this.plot = el("div", "plot pg-output", this.outputPart);
     this.heatCanvas = el("canvas", "", this.plot);
@@ -334,6 +328,8 @@ class PlaneStage extends LiveStage {
     this.frame = {epoch: frame.epoch, heat: s[SECTION.HEAT].slice(), maps: s[SECTION.MAPS] ? s[SECTION.MAPS].slice() : new Uint8Array(0),
       weights: s[SECTION.WEIGHTS].slice(), biases: s[SECTION.BIASES].slice(), readout: Array.from(r),
       points: Boolean(s[SECTION.POINTS])};
+    // a tooltip over an edge or a bias reads the value now shown, as it trains
+    if (this.hover && this.tip.style.display === "block") this.tip.textContent = this.tipText(this.describe(this.hover));
     this.paintAll();
   }
 
@@ -341,10 +337,7 @@ class PlaneStage extends LiveStage {
     if (!this.frame || !this.geo) return;
     const f = this.frame, sc = this.scene;
     this.epochEl.textContent = fmtEpoch(f.epoch);
-    this.readTest.textContent = fmtLoss(f.readout[0]);
-    this.readTrain.textContent = fmtLoss(f.readout[1]);
-    const acc = f.readout[2];
-    this.readAcc.textContent = Number.isFinite(acc) ? `${(100 * acc).toFixed(1)}%` : "–";
+    this.paintReadout(f.readout);
     if (this.outPx) {
       this.paintHeat();
       if (this.pointsDirty) this.paintPoints();
@@ -521,6 +514,11 @@ class PlaneStage extends LiveStage {
     return {text: n.kind === "output" ? `Output neuron ${n.index + 1}` : `Layer ${n.layer + 1}, neuron ${n.index + 1}`};
   }
 
+  tipText(d) {
+    const editable = !this.scene.hide.includes("editor") && d.target;
+    return d.text + (editable ? " (click to edit)" : "");
+  }
+
   netHover(e) {
     if (!this.frame) return;
     const h = this.hit(e);
@@ -528,8 +526,7 @@ class PlaneStage extends LiveStage {
     this.hover = h;
     if (h) {
       const d = this.describe(h);
-      const editable = !this.scene.hide.includes("editor") && d.target;
-      this.tip.textContent = d.text + (editable ? " (click to edit)" : "");
+      this.tip.textContent = this.tipText(d);
       this.tip.style.display = "block";
       // beside the pointer, never over what is being pointed at
       const tw = this.tip.offsetWidth, gw = this.geo.w;
