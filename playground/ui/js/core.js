@@ -323,12 +323,18 @@ class LiveStage {
       ctx.stroke();
     });
     ctx.setLineDash([]);
-    // the legend, top right
+    // the legend, top right, where it clears the title (a narrow chart at a
+    // presenter's scale has no room: the other chart's legend says the same)
     ctx.font = `${Math.round(11 * k)}px sans-serif`;
-    ctx.textAlign = "right";
-    ctx.fillStyle = sc.colors.test; ctx.fillText("— test", right - 64 * k, top - 4);
-    ctx.fillStyle = sc.colors.train; ctx.fillText("- - training", right, top - 4);
-    ctx.textAlign = "left";
+    const title = ctx.measureText(c.metric === "loss" ? "Loss" : "Accuracy").width;
+    const train = ctx.measureText("- - training").width, gap = 10 * k;
+    const test = ctx.measureText("— test").width;
+    if (left + title + gap + test + gap + train <= right) {
+      ctx.textAlign = "right";
+      ctx.fillStyle = sc.colors.test; ctx.fillText("— test", right - train - gap, top - 4);
+      ctx.fillStyle = sc.colors.train; ctx.fillText("- - training", right, top - 4);
+      ctx.textAlign = "left";
+    }
     // hover: the values at the epoch under the mouse
     if (c.hoverX !== null && h.length) {
       const e = e0 + ((c.hoverX - left) / (right - left)) * (e1 - e0);
