@@ -149,7 +149,7 @@ class Playground(TrainingPage):
             callback=lambda: io.StringIO(self.session.export_csv()),
             filename="points.csv",
             label="Download points (CSV)",
-            button_type="light",
+            button_type=t.quiet_button,
             sizing_mode="stretch_width",
             description="Save the current points (generated, clicked or loaded) as x1,x2,label.",
         )
@@ -159,7 +159,7 @@ class Playground(TrainingPage):
         self.brush = pn.widgets.RadioButtonGroup(
             options=["Orange (−1)", "Blue (+1)", ERASER],
             value="Blue (+1)",
-            button_type="light",
+            button_type=t.quiet_button,
             description="Clicking on the output adds a point of this class; the eraser "
             "removes points near the click.",
         )

@@ -51,6 +51,12 @@ class Theme:
         return f"{pixels * self.scale:.0f}px"
 
     @property
+    def quiet_button(self) -> str:
+        """The Bokeh button type of a secondary control (a radio group, a
+        download): "light" is a white button, a glare on the dark page."""
+        return "light" if self.name == "light" else "default"
+
+    @property
     def palette(self) -> tuple[str, ...]:
         """256 colours from orange (-1) through ``neutral`` (0) to blue (+1)."""
         return tuple(interp_palette((NEGATIVE, self.neutral, POSITIVE), 256))
