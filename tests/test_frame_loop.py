@@ -8,6 +8,7 @@ import pytest
 from page_driver import Browser, play
 
 import playground.ui.plane as plane
+import playground.ui.stage as stage
 from playground.experiment import Session
 from playground.ui.frame import Section
 from playground.ui.plane import Playground
@@ -47,9 +48,9 @@ def test_frames_wait_for_confirmations_and_nothing_is_trained_that_is_not_shown(
     for _ in range(5):
         page._pump()  # the browser confirms nothing
     # the hello's frame is confirmed by nobody: FRAMES_IN_FLIGHT frames in all, then it waits
-    assert len(browser.frames) == plane.FRAMES_IN_FLIGHT
+    assert len(browser.frames) == stage.FRAMES_IN_FLIGHT
     browser.ack()
-    assert len(browser.frames) == 2 * plane.FRAMES_IN_FLIGHT
+    assert len(browser.frames) == 2 * stage.FRAMES_IN_FLIGHT
     # each frame shows exactly two more epochs than the one before
     epochs = [h["epoch"] for h, _ in browser.frames]
     assert epochs == list(range(0, 2 * len(epochs), 2))
@@ -105,7 +106,7 @@ def test_the_watchdog_carries_on_when_confirmations_stop(monkeypatch):
     stalled = len(browser.frames)
     page.train_tick()
     assert len(browser.frames) == stalled  # not yet: the browser may still be drawing
-    monkeypatch.setattr(plane, "ACK_TIMEOUT_S", 0.0)
+    monkeypatch.setattr(stage, "ACK_TIMEOUT_S", 0.0)
     page.train_tick()
     assert len(browser.frames) > stalled
 
@@ -144,6 +145,6 @@ def test_malformed_requests_from_the_browser_change_nothing():
     ):
         page._from_browser(message)
     assert page.config.hidden == hidden and page.config.features == features
-    assert page._acked <= page._sent
+    assert page.flow.acked <= page.flow.sent
     assert np.isfinite(page.session.model.get_weights()[0][0]).all()
     assert len(browser.scenes) == 1

@@ -87,7 +87,7 @@ def test_the_mnist_page_stops_at_the_end_of_the_stop_epoch():
     page = MnistPage(Config(dataset="mnist", mnist_train=600, mnist_test=100), theme=LIGHT)
     # a browser that has said hello and confirms every frame at once
     page.stage.send_scene = lambda scene: None
-    page.stage.send_frame = lambda data: page._from_browser({"t": "ack", "f": page._sent})
+    page.stage.send_frame = lambda data: page._from_browser({"t": "ack", "f": page.flow.sent})
     page._from_browser({"t": "hello"})
     page.set_stop(2, "as the lesson says")
     page.playing = True  # what Play does, without the server's periodic loop

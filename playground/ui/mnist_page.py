@@ -25,7 +25,7 @@ from playground.ui.controls import knob
 from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.digit_frames import DIGIT_PARTS, DigitFrames, TestPass
 from playground.ui.digits import DrawingPad
-from playground.ui.stage import DigitsStage
+from playground.ui.stage import DigitsStage, FrameFlow
 from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
 
@@ -33,11 +33,6 @@ TICK_MS = 50
 #: Seconds of training per slice (the page stays responsive between slices).
 SLICE_S = 0.04
 WEIGHTS_EVERY_S = 0.5
-#: Frames sent but not yet confirmed painted by the browser, at most; a page
-#: with more waits (trains nothing) until the browser catches up.
-FRAMES_IN_FLIGHT = 2
-#: Carry on anyway if the browser has confirmed no frame for this long.
-ACK_TIMEOUT_S = 1.0
 #: Architectures offered for MNIST: none (softmax regression) up to three layers.
 HIDDEN_PRESETS = {
     "none (softmax regression)": [],
@@ -97,11 +92,7 @@ class MnistPage(TrainingPage):
         self._pending: list = []  # test-set views to send on the next ticks
         self.frames = DigitFrames(theme)
         self.stage = DigitsStage(self._from_browser, socket=live_socket)
-        # Flow control: frames sent, frames the browser confirmed, its hello.
-        self._sent = 0
-        self._acked = 0
-        self._ready = False
-        self._sent_at = 0.0
+        self.flow = FrameFlow()
 
         hidden_names = list(HIDDEN_PRESETS)
         current = _preset_name(self.config.hidden)
@@ -157,9 +148,7 @@ class MnistPage(TrainingPage):
         anything that touches widgets or the session goes through the document)."""
         kind = message.get("t")
         if kind == "ack":
-            number = message.get("f")
-            if isinstance(number, int) and self._acked < number <= self._sent:
-                self._acked = number
+            self.flow.ack(message.get("f"))
         elif kind == "hello":
             self._in_doc(self._hello)
         elif kind == "resync":
@@ -177,8 +166,7 @@ class MnistPage(TrainingPage):
     def _hello(self) -> None:
         """The browser listens: send it everything (a new scene brings the
         weights and the test-set views of the pass already made along)."""
-        self._ready = True
-        self._acked = self._sent
+        self.flow.hello()
         self.frames.invalidate()
         self._render()
 
@@ -199,12 +187,8 @@ class MnistPage(TrainingPage):
     def train_tick(self) -> bool | None:
         """One slice of training and its frame, unless the browser has not yet
         painted the last ones (then nothing: no training that is not shown)."""
-        if not self._ready:
+        if not (self.flow.ready and self.flow.give_up_waiting()):
             return False
-        if self._sent - self._acked >= FRAMES_IN_FLIGHT:
-            if time.monotonic() - self._sent_at < ACK_TIMEOUT_S:
-                return False
-            self._acked = self._sent  # a frame lost (a reload): carry on
         batches = max(1, int(SLICE_S / self._per_batch))
         t0 = time.perf_counter()
         row = self.session.train_slice(batches)
@@ -265,7 +249,7 @@ class MnistPage(TrainingPage):
         """Send the browser a frame of the session as it is now (and first a new
         scene if the network changed). Before the browser has said hello there
         is nobody to send to: its hello asks for everything."""
-        if not self._ready:
+        if not self.flow.ready:
             return
         scene = self.frames.scene(self.session)
         if scene is not None:
@@ -274,9 +258,7 @@ class MnistPage(TrainingPage):
             if self._test is not None:
                 self.frames.test_pass_changed(self._test)
                 self._show_gallery()
-        self._sent += 1
-        self.stage.send_frame(self.frames.frame(self.session, self._sent))
-        self._sent_at = time.monotonic()
+        self.stage.send_frame(self.frames.frame(self.session, self.flow.next()))
 
     def _refresh_all(self) -> None:
         """Everything from the weights as they are now (paused, stepped, reset)."""

@@ -24,7 +24,7 @@ from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.controls import DatasetPicker, TickBox, knob
 from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
-from playground.ui.stage import Stage
+from playground.ui.stage import FrameFlow, Stage
 from playground.ui.theme import Theme, with_tip
 from playground.ui.transport import TrainingPage
 
@@ -33,17 +33,11 @@ from playground.ui.transport import TrainingPage
 #: carries on when confirmations stopped coming (a frame lost with a reload).
 WATCHDOG_MS = 250
 EPOCHS_PER_FRAME = (1, 2, 5, 10, 25, 100)
-#: Frames sent but not yet confirmed painted by the browser, at most. Two keep
-#: one frame waiting in the browser while it paints the other, so a lone page
-#: reaches the browser's own rate (60 a second) without any backlog.
-FRAMES_IN_FLIGHT = 2
 #: The most training one frame does before other sessions get their turn: a big
 #: network's epochs are trained in slices over several turns (nobody stalls).
 TICK_BUDGET_S = 0.1
 #: A network whose epoch spans several turns is still drawn this often (seconds).
 PARTIAL_FRAME_S = 0.5
-#: Send a frame anyway if the browser has confirmed none for this long.
-ACK_TIMEOUT_S = 1.0
 ERASER = "Eraser"
 SPEED_LABEL = "Epochs per frame"
 BRUSH_LABEL = "Click adds"
@@ -79,7 +73,7 @@ class Playground(TrainingPage):
 
     The frame loop is driven by the browser: each frame it confirms (``ack``)
     lets the page train ``epochs per frame`` more and send the next, at most
-    FRAMES_IN_FLIGHT ahead. A lone page so runs at the browser's frame rate, a
+    FRAMES_IN_FLIGHT ahead (:class:`~playground.ui.stage.FrameFlow`). A lone page so runs at the browser's frame rate, a
     slow browser gets fewer frames, and nothing is trained that is not shown.
     The server's fair share (``self.share``) spaces the turns of many
     playing pages; a slow watchdog carries on if confirmations stop.
@@ -167,10 +161,7 @@ class Playground(TrainingPage):
 
         # Flow control (see the class doc): frames sent, frames the browser has
         # confirmed, and whether it has said hello (its module is listening).
-        self._sent = 0
-        self._acked = 0
-        self._ready = False
-        self._sent_at = 0.0
+        self.flow = FrameFlow()
         self._pump_due = False
         self._cost_key: tuple = ()
         self._per_batch: float | None = None  # seconds per training step, measured
@@ -323,13 +314,10 @@ class Playground(TrainingPage):
         page's own websocket, outside Bokeh's callbacks)."""
         kind = message.get("t")
         if kind == "ack":
-            number = message.get("f")
-            if isinstance(number, int) and self._acked < number <= self._sent:
-                self._acked = number
+            self.flow.ack(message.get("f"))
             self._pump()
         elif kind == "hello":
-            self._ready = True
-            self._acked = self._sent
+            self.flow.hello()
             self.frames.invalidate()
             self._render()
             self._pump()  # (autoplay: playing before the browser was listening)
@@ -354,9 +342,7 @@ class Playground(TrainingPage):
     def train_tick(self) -> bool:
         """The watchdog: frames are sent when the browser confirms the last; if
         no confirmation came for ACK_TIMEOUT_S, carry on as if it had."""
-        stalled = self._sent - self._acked >= FRAMES_IN_FLIGHT
-        if stalled and time.monotonic() - self._sent_at > ACK_TIMEOUT_S:
-            self._acked = self._sent
+        self.flow.give_up_waiting()
         self._pump()
         return False  # the turns' costs are recorded by _pump itself
 
@@ -365,7 +351,7 @@ class Playground(TrainingPage):
         and it is this page's turn of the shared server."""
         self._pump_due = False
         s = self.session
-        while self.playing and self._ready and self._sent - self._acked < FRAMES_IN_FLIGHT:
+        while self.playing and self.flow.ready and not self.flow.full:
             if s.diverged:
                 self._in_doc(self._show_divergence)
                 return
@@ -395,7 +381,7 @@ class Playground(TrainingPage):
         if s.n_train == 0:
             s.step(1)  # nothing to train on: the session says so
         elif not (self._train_for(TICK_BUDGET_S) or s.diverged) and (
-            time.monotonic() - self._sent_at < PARTIAL_FRAME_S
+            time.monotonic() - self.flow.sent_at < PARTIAL_FRAME_S
         ):
             return False
         self._render()
@@ -432,14 +418,12 @@ class Playground(TrainingPage):
         """Send the browser a frame of the session as it is now (and first a
         new scene if the structure changed). Before the browser has said
         hello there is nobody to send to: its hello asks for everything."""
-        if not self._ready:
+        if not self.flow.ready:
             return
         scene = self.frames.scene(self.session)
         if scene is not None:
             self.stage.send_scene(scene)
-        self._sent += 1
-        self.stage.send_frame(self.frames.frame(self.session, self._sent))
-        self._sent_at = time.monotonic()
+        self.stage.send_frame(self.frames.frame(self.session, self.flow.next()))
 
     # ----------------------------------------------------------------- actions
     def step_epoch(self) -> None:

@@ -23,6 +23,7 @@ change event each way.
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,56 @@ def module(page_js: str) -> str:
         f"const MAX_SECTIONS = {MAX_SECTIONS};\n\n"
     )
     return head + (JS / "core.js").read_text() + "\n" + (JS / page_js).read_text()
+
+
+#: Frames sent but not yet confirmed painted by the browser, at most. Two keep
+#: one frame waiting in the browser while it paints the other, so a lone page
+#: reaches the browser's own rate (60 a second) without any backlog.
+FRAMES_IN_FLIGHT = 2
+#: Carry on anyway if the browser has confirmed no frame for this long (a frame
+#: lost with a reload).
+ACK_TIMEOUT_S = 1.0
+
+
+class FrameFlow:
+    """The frames a page has sent its stage and the ones the browser confirmed
+    painted: a page sends (and trains) no more while FRAMES_IN_FLIGHT are
+    unconfirmed, so a slow browser gets fewer frames, never a backlog. Before
+    the browser's hello nobody listens (frames sent then would be lost)."""
+
+    def __init__(self):
+        self.sent = 0
+        self.acked = 0
+        self.ready = False
+        self.sent_at = 0.0
+
+    def hello(self) -> None:
+        """The browser's module listens: what was sent before is forgotten."""
+        self.ready = True
+        self.acked = self.sent
+
+    def ack(self, number) -> None:
+        """The browser painted frame ``number`` (and every one before it)."""
+        if isinstance(number, int) and self.acked < number <= self.sent:
+            self.acked = number
+
+    def next(self) -> int:
+        """The number of a frame about to be sent."""
+        self.sent += 1
+        self.sent_at = time.monotonic()
+        return self.sent
+
+    @property
+    def full(self) -> bool:
+        """Whether FRAMES_IN_FLIGHT frames wait for the browser."""
+        return self.sent - self.acked >= FRAMES_IN_FLIGHT
+
+    def give_up_waiting(self) -> bool:
+        """If no confirmation came for ACK_TIMEOUT_S, carry on as if it had;
+        whether the page may send now."""
+        if self.full and time.monotonic() - self.sent_at > ACK_TIMEOUT_S:
+            self.acked = self.sent
+        return not self.full
 
 
 class Stage(JSComponent):
