@@ -73,8 +73,9 @@ class Playground(TrainingPage):
 
     The frame loop is driven by the browser: each frame it confirms (``ack``)
     lets the page train ``epochs per frame`` more and send the next, at most
-    FRAMES_IN_FLIGHT ahead (:class:`~playground.ui.stage.FrameFlow`). A lone page so runs at the browser's frame rate, a
-    slow browser gets fewer frames, and nothing is trained that is not shown.
+    FRAMES_IN_FLIGHT ahead (:class:`~playground.ui.stage.FrameFlow`). A lone
+    page so runs at the browser's frame rate, a slow browser gets fewer frames,
+    and nothing is trained that is not shown.
     The server's fair share (``self.share``) spaces the turns of many
     playing pages; a slow watchdog carries on if confirmations stop.
     """
