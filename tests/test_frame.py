@@ -31,10 +31,14 @@ def _sections(rng) -> dict[Section, np.ndarray]:
         Section.PROGRESS: np.array([0.375]),
         Section.WEIGHT_IMAGES: rng.integers(0, 256, 10 * 784, dtype=np.uint8),
         Section.CONFUSION: rng.integers(0, 1000, 100).astype(np.float64),
-        Section.PER_CLASS: rng.random(20),
+        Section.PER_CLASS: rng.random(30),
         Section.GALLERY: rng.integers(0, 256, 24 * 784, dtype=np.uint8),
         Section.GUESSES: rng.random(24 * 7),
         Section.PICK: np.array([2.0, 4.0, 9.0, 17.0, 10000.0]),
+        Section.HIDDEN_MESH: rng.normal(size=21 * 21 * 2).astype(np.float32),
+        Section.HIDDEN_POINTS: rng.normal(size=3 * 50).astype(np.float32),
+        Section.HISTOGRAMS: rng.random(3 * 25).astype(np.float32),
+        Section.ROC: rng.random(4 + 2 * 30).astype(np.float32),
     }
 
 

@@ -146,7 +146,7 @@ class DigitFrames:
         """Send the confusion counts and the per-class table of ``test``."""
         m = classification_report(test.labels, test.guess, test.probs.shape[1])
         self._due[Section.CONFUSION] = np.asarray(m["confusion_matrix"], dtype=np.float64).ravel()
-        self._due[Section.PER_CLASS] = np.concatenate([m["precision"], m["recall"]])
+        self._due[Section.PER_CLASS] = np.concatenate([m["precision"], m["recall"], m["f1"]])
 
     def gallery_changed(self, test: TestPass, cell: tuple[int, int] | None, mistakes: bool):
         """Send the gallery: the first digits of what ``cell``/``mistakes`` pick."""

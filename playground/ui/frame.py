@@ -54,11 +54,17 @@ class Section(IntEnum):
     PROGRESS = 9  # float64: the share of the current epoch trained, 0..1
     WEIGHT_IMAGES = 10  # uint8: first-layer units' 784 weights, each scaled to its largest
     CONFUSION = 11  # float64: (10, 10) test-set counts, row = true digit
-    PER_CLASS = 12  # float64: precision of each digit, then recall of each digit
+    PER_CLASS = 12  # float64: precision of each class, then recall, then F1
     GALLERY = 13  # uint8: (n, 784) test digits, 0 paper .. 255 ink
     GUESSES = 14  # float64: (n, 7) rows true label, top-3 digits, their probabilities
     PICK = 15  # float64: what the gallery shows: kind (0 all, 1 mistakes, 2 a cell),
     #            true, predicted, digits that match, test digits in all
+    # The 2-D page's views inside the network (inside.py), only while shown:
+    HIDDEN_MESH = 16  # float32: (21, 21, 2) the input grid's image in two hidden units
+    HIDDEN_POINTS = 17  # float32: (n, 3) training points there: x, y, label
+    HISTOGRAMS = 18  # float32: per layer its largest |weight|, then 24 bin counts
+    ROC = 19  # float32: AUC, the threshold's false and true positive rates, the
+    #           threshold, then (m, 2) rows of the ROC curve
 
 
 #: dtype code on the wire -> NumPy dtype (the module's typed arrays, likewise).
@@ -81,6 +87,10 @@ SECTION_DTYPES = {
     Section.GALLERY: DTYPES[1],
     Section.GUESSES: DTYPES[3],
     Section.PICK: DTYPES[3],
+    Section.HIDDEN_MESH: DTYPES[2],
+    Section.HIDDEN_POINTS: DTYPES[2],
+    Section.HISTOGRAMS: DTYPES[2],
+    Section.ROC: DTYPES[2],
 }
 
 

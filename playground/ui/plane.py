@@ -23,6 +23,9 @@ from playground.data import FEATURES, MAX_BYTES, MAX_ROWS, CSVError, check_size
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.controls import DatasetPicker, TickBox, knob
 from playground.ui.declare import ITSELF, PageDeclaration
+from playground.ui.inside import VIEWS
+from playground.ui.inside_controls import LABEL as INSIDE_LABEL
+from playground.ui.inside_controls import InsideControls
 from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
 from playground.ui.stage import FrameFlow, Stage
 from playground.ui.theme import Theme, with_tip
@@ -94,10 +97,16 @@ class Playground(TrainingPage):
             "speed": "speed",
             "play": "transport_row",
             "brush": "brush_row",
+            "views": "inside",
             **dict.fromkeys(STAGE_HIDEABLE, ITSELF),
         },
-        show={"controls": "knob_row", "data": "side", **dict.fromkeys(STAGE_PARTS, ITSELF)},
-        labels={"speed": SPEED_LABEL, "brush": BRUSH_LABEL},
+        show={
+            "controls": "knob_row",
+            "data": "side",
+            **dict.fromkeys(STAGE_PARTS, ITSELF),
+            **dict.fromkeys(VIEWS, ITSELF),
+        },
+        labels={"speed": SPEED_LABEL, "brush": BRUSH_LABEL, "views": INSIDE_LABEL},
     )
 
     def __init__(
@@ -158,6 +167,7 @@ class Playground(TrainingPage):
             description="Clicking on the output adds a point of this class; the eraser "
             "removes points near the click.",
         )
+        self.inside = InsideControls(self.frames.views, t, self._views_changed)
         self.brush_row = pn.Row(pn.pane.Markdown(f"**{BRUSH_LABEL}:**", margin=(8, 5)), self.brush)
 
         # Flow control (see the class doc): frames sent, frames the browser has
@@ -228,6 +238,7 @@ class Playground(TrainingPage):
         stage_col = pn.Column(
             self.stage,
             self._options_row,
+            self.inside,
             self._more_card(),
             # takes what the data column leaves (and the whole width on a phone)
             styles={"flex": "1 1 340px", "min-width": "0"},
@@ -288,7 +299,8 @@ class Playground(TrainingPage):
     def show_only(self, parts) -> None:
         super().show_only(parts)
         self.frames.parts = tuple(p for p in STAGE_PARTS if p in parts)
-        self.stage.visible = bool(self.frames.parts)
+        self.inside.show(parts)
+        self.stage.visible = bool(self.frames.parts) or bool(self.frames.views.shown)
         self._options_row.visible = "output" in parts
         self._render()
 
@@ -307,6 +319,7 @@ class Playground(TrainingPage):
             self.brush.options = options
             self.brush.value = options[-2]
         self._data_controls["n_classes"].visible = plan.kind == "multiclass"
+        self.inside.sync(self.session)
 
     # -------------------------------------------------------- the browser says
     def _from_browser(self, message: dict) -> None:
@@ -440,6 +453,10 @@ class Playground(TrainingPage):
     def _regenerate(self) -> None:
         self.session.regenerate()
         self.frames.points_changed()
+        self._render()
+
+    def _views_changed(self) -> None:
+        self.inside.sync(self.session)
         self._render()
 
     def _options_changed(self) -> None:

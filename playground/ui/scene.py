@@ -23,6 +23,7 @@ from playground.data import FEATURES, feature_matrix, grid_points
 from playground.data.features import EXTENT
 from playground.experiment import Session
 from playground.ui.frame import Section, pack, quantize
+from playground.ui.inside import Views
 from playground.ui.theme import (
     Theme,
     class_colors,
@@ -97,6 +98,8 @@ class FrameBuilder:
         self.hidden: frozenset[str] = frozenset()
         self.show_test = False
         self.discretize = False
+        #: The views inside the network the page shows (none: they cost nothing).
+        self.views = Views()
         self._tiles = quantize(feature_tiles(MAP_RES))
         self._lut = palette_rgb(theme).ravel().tolist()
         self._heat_lut = heat_rgb(theme).ravel().tolist()
@@ -130,6 +133,8 @@ class FrameBuilder:
             self.parts,
             self.hidden,
             self.show_test,
+            self.views.shown,
+            self.views.layer,
         )
         if key == self._key:
             return None
@@ -170,6 +175,7 @@ class FrameBuilder:
             "show_test": self.show_test,
             "hide": sorted(self.hidden),
             "parts": list(self.parts),
+            "views": self.views.scene(session),
         }
 
     # ----------------------------------------------------------------- frames
@@ -178,6 +184,7 @@ class FrameBuilder:
         plan = session.plan
         maps = session.layer_maps(GRID)
         sections: dict[Section, np.ndarray] = {
+            **self.views.sections(session, maps, GRID),
             Section.HEAT: self._heat(maps[-1], plan),
             Section.MAPS: quantize(
                 np.concatenate([m[:SHOWN_UNITS, ::THUMB_STEP, ::THUMB_STEP].ravel() for m in maps])
@@ -216,6 +223,8 @@ class FrameBuilder:
                 strength = np.ones_like(strength)
             return np.concatenate([win.astype(np.uint8).ravel(), quantize(strength, 0, 1).ravel()])
         grid = plan.output_facts.to_scale(out)  # on the -1..1 colour scale
+        if plan.kind == "binary" and "metrics" in self.views.shown:
+            grid = self.views.rescale(grid)  # the decision at the chosen threshold
         if self.discretize:
             grid = np.sign(grid) if plan.kind == "binary" else np.round(grid * 2) / 2
         return quantize(grid).ravel()

@@ -38,10 +38,10 @@ from playground.ui.frame import MAX_SECTIONS, SECTION_DTYPES, Section, dtype_cod
 JS = Path(__file__).parent / "js"
 
 
-def module(page_js: str) -> str:
+def module(*page_js: str) -> str:
     """One stage's ES module: frame.py's section table written as JavaScript
     constants (one declaration for both ends), ``core.js``, then the page's own
-    file. Plain concatenation: no build step, no Node."""
+    files. Plain concatenation: no build step, no Node."""
     sections = ", ".join(f"{s.name}: {s.value}" for s in Section)
     dtypes = ", ".join(f"{s.value}: {dtype_code(dt)}" for s, dt in SECTION_DTYPES.items())
     head = (
@@ -50,7 +50,7 @@ def module(page_js: str) -> str:
         f"const SECTION_DTYPE = {{{dtypes}}};\n"
         f"const MAX_SECTIONS = {MAX_SECTIONS};\n\n"
     )
-    return head + (JS / "core.js").read_text() + "\n" + (JS / page_js).read_text()
+    return head + "\n".join((JS / name).read_text() for name in ("core.js", *page_js))
 
 
 #: Frames sent but not yet confirmed painted by the browser, at most. Two keep
@@ -110,7 +110,7 @@ class Stage(JSComponent):
     channel = param.String(default="", doc="Token of this page's live websocket ('' = none).")
     route = param.String(default=ROUTE.lstrip("/"), doc="Where the live websocket is served.")
 
-    _esm = module("plane.js")
+    _esm = module("inside.js", "plane.js")
     _stylesheets = [":host { width: 100%; }"]
 
     def __init__(self, on_message: Callable[[dict], None], *, socket: bool, **params):

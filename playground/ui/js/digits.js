@@ -36,7 +36,7 @@ class DigitsStage extends LiveStage {
     need(s, SECTION.READOUT, 5, true);
     need(s, SECTION.WEIGHT_IMAGES, sc.units * px);
     need(s, SECTION.CONFUSION, sc.n_classes * sc.n_classes);
-    need(s, SECTION.PER_CLASS, 2 * sc.n_classes);
+    need(s, SECTION.PER_CLASS, 3 * sc.n_classes);
     need(s, SECTION.PICK, 5);
     if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % 5) throw new Error("history rows come in fives");
     const g = s[SECTION.GALLERY], q = s[SECTION.GUESSES];
@@ -313,7 +313,8 @@ class DigitsStage extends LiveStage {
     const pct = (v) => (pc ? `${(100 * v).toFixed(0)}` : "–");
     this.perTable.innerHTML = `<tr><th>digit</th>${cells((d) => `<th>${d}</th>`)}</tr>`
       + `<tr><th title="Of the digits predicted as this one, the share that are (%)">precision</th>${cells((d) => `<td>${pct(pc && pc[d])}</td>`)}</tr>`
-      + `<tr><th title="Of the digits that are this one, the share found (%)">recall</th>${cells((d) => `<td>${pct(pc && pc[n + d])}</td>`)}</tr>`;
+      + `<tr><th title="Of the digits that are this one, the share found (%)">recall</th>${cells((d) => `<td>${pct(pc && pc[n + d])}</td>`)}</tr>`
+      + `<tr><th title="The harmonic mean of precision and recall (%)">F1</th>${cells((d) => `<td>${pct(pc && pc[2 * n + d])}</td>`)}</tr>`;
   }
 
   paintGallery() {

@@ -25,13 +25,14 @@ const PLANE_CSS = `
 
 class PlaneStage extends LiveStage {
   constructor(model, root) {
-    super(model, root, PLANE_CSS);
+    super(model, root, PLANE_CSS + INSIDE_CSS);
     this.points = new Float32Array(0);
     this.tiles = null;
     this.hover = null;
   }
 
   check(s) {
+    this.inside.check(s);
     const sc = this.scene, need = LiveStage.need;
     need(s, SECTION.HEAT, sc.res * sc.res * (sc.kind === "multiclass" ? 2 : 1), true);
     need(s, SECTION.MAPS, this.nodeCount() * sc.mres * sc.mres);
@@ -89,6 +90,8 @@ class PlaneStage extends LiveStage {
     this.lossPart = el("div", "", this.outCol);
     this.lossChart = this.chart(this.lossPart, "loss");
     this.accChart = this.chart(this.lossPart, "accuracy");
+    // under both columns: the views inside the network, when shown
+    this.inside = new InsideViews(this, root);
   }
 
   // -------------------------------------------------------------------- scene
@@ -113,6 +116,7 @@ class PlaneStage extends LiveStage {
     this.moreLayer.disabled = hidden >= scene.max_layers;
     this.layerCount.textContent = `${hidden} hidden layer${hidden === 1 ? "" : "s"}`;
     this.readAcc.parentElement.classList.toggle("hidden", scene.kind === "regression");
+    this.inside.setScene(scene);
     this.relayout();
   }
 
@@ -176,6 +180,7 @@ class PlaneStage extends LiveStage {
     this.layoutOutput();
     this.pointsDirty = true;
     this.paintAll();
+    this.inside.relayout(k);
   }
 
   layoutNetwork(gutter, w, h) {
@@ -331,6 +336,7 @@ class PlaneStage extends LiveStage {
     // a tooltip over an edge or a bias reads the value now shown, as it trains
     if (this.hover && this.tip.style.display === "block") this.tip.textContent = this.tipText(this.describe(this.hover));
     this.paintAll();
+    this.inside.paint(s);
   }
 
   paintAll() {
@@ -377,20 +383,22 @@ class PlaneStage extends LiveStage {
     ctx.drawImage(this.heatSmall, 0, 0, this.outPx, this.outPx);
   }
 
+  // A point's fill: its class's colour, or its value on the palette (regression).
+  // `index`: the label is a class index (0, 1, ...), not the -1/+1 of two classes.
+  pointColor(label, index = false) {
+    const sc = this.scene;
+    if (sc.kind === "regression") return this.colorOf(label);
+    if (sc.kind === "binary" && !index) return label > 0 ? sc.class_colors[1] : sc.class_colors[0];
+    return sc.class_colors[Math.round(label)] || sc.colors.text;
+  }
+
   paintPoints() {
     const sc = this.scene, p = this.points, out = this.outPx;
     const ctx = this.pointCanvas.getContext("2d");
     ctx.clearRect(0, 0, out, out);
     const radius = 3 * sc.scale * Math.max(0.8, out / 330);
     const toPx = (v) => ((v + sc.extent) / (2 * sc.extent)) * out;
-    const color = (label) => {
-      if (sc.kind === "regression") {
-        const c = Math.max(0, Math.min(255, Math.round(((label + 1) / 2) * 255))) * 3;
-        return `rgb(${this.lut[c]},${this.lut[c + 1]},${this.lut[c + 2]})`;
-      }
-      if (sc.kind === "binary") return label > 0 ? sc.class_colors[1] : sc.class_colors[0];
-      return sc.class_colors[Math.round(label)] || sc.colors.text;
-    };
+    const color = (label) => this.pointColor(label);
     ctx.lineWidth = 1.2;
     let nTrain = 0;
     for (let i = 0; i < p.length; i += 4) {

@@ -1,0 +1,185 @@
+"""Views inside the network for the 2-D page's stage: what they show, built
+from a Session for each frame.
+
+* **Hidden space**: the training points as one hidden layer sees them (two of
+  its units as x and y), with the image of the input plane's grid under that
+  layer (the warped grid, each cell coloured by the network's output there, so
+  the decision boundary is drawn as the layer sees it). XOR through a 2-unit
+  layer becomes linearly separable there as it learns (deck 002).
+* **Weight histograms**: each layer's weights, binned; they spread, shift and
+  die as training goes on (deck 004's TensorBoard pages).
+* **Metrics** (classification): the test set's confusion matrix, precision,
+  recall and F1 per class, and for two classes the ROC curve with its area and
+  the operating point of a decision threshold that the page's slider moves
+  (the heatmap is recoloured at that threshold: :meth:`Views.rescale`).
+
+Each view costs its frame only while it is shown. Declared once here
+(:data:`VIEWS`): the page's toggle, ``show=``, the scene and the stage read it.
+
+Panel-free: the tests build these sections from a Session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.experiment import Session
+from playground.experiment import metrics as mx
+from playground.ui.frame import Section
+
+
+@dataclass(frozen=True)
+class View:
+    """One view inside the network: its label on the page and what it teaches."""
+
+    label: str
+    doc: str
+
+
+#: Every view, by the name ``show=`` and the page use for it.
+VIEWS = {
+    "hidden_space": View(
+        "Hidden space",
+        "The training points as a hidden layer sees them (two of its units as x and y) "
+        "and the input plane's grid bent by the layers below: tangled classes become "
+        "separable there as the network learns.",
+    ),
+    "histograms": View(
+        "Weight histograms",
+        "Each layer's weights, binned: watch them spread, shift or collapse while it trains.",
+    ),
+    "metrics": View(
+        "Metrics",
+        "The test set's confusion matrix, precision, recall and F1 per class; for two "
+        "classes the ROC curve, its area, and the point a decision threshold picks.",
+    ),
+}
+#: Lines of the warped grid each way (the heatmap's grid, every 5th row and column).
+MESH = 21
+#: Bins of each layer's weight histogram.
+BINS = 24
+
+
+class Views:
+    """What the shown views need each frame, and the page's choices for them."""
+
+    def __init__(self):
+        self.shown: frozenset[str] = frozenset()
+        #: The hidden layer the hidden space shows; None: the last one, which the
+        #: output layer reads as a straight line (the one to watch untangle).
+        self.layer: int | None = None
+        #: The decision threshold on the output's colour scale (0: the output's own).
+        self.threshold = 0.0
+
+    def scene(self, session: Session) -> dict:
+        """What the stage needs to lay the views out."""
+        plan = session.plan
+        hidden = session.model.sizes[1:-1]
+        layer = self.layer_of(session)
+        return {
+            "shown": [n for n in VIEWS if n in self.shown],
+            "labels": {n: v.label for n, v in VIEWS.items()},
+            "layer": layer,
+            "layer_units": hidden[layer] if hidden else 0,
+            "layers": len(session.model.sizes) - 1,
+            "bins": BINS,
+            "mesh": MESH,
+            "classes": plan.n_classes if plan.is_classification else 0,
+            "names": session.class_names(),
+        }
+
+    def sections(self, session: Session, maps: list[np.ndarray], grid: int) -> dict:
+        """The sections of the shown views; ``maps`` are the frame's layer maps
+        over the ``grid`` x ``grid`` heatmap grid (reused: no second pass)."""
+        out: dict[Section, np.ndarray] = {}
+        if "hidden_space" in self.shown:
+            out.update(self._hidden_space(session, maps, grid))
+        if "histograms" in self.shown:
+            out[Section.HISTOGRAMS] = histograms(session)
+        if "metrics" in self.shown and session.plan.is_classification:
+            out.update(self._metrics(session))
+        return out
+
+    def layer_of(self, session: Session) -> int:
+        """The hidden layer shown (0 if there is none)."""
+        n = len(session.model.sizes) - 2
+        return max(0, n - 1 if self.layer is None else min(self.layer, n - 1))
+
+    # ------------------------------------------------------------- the views
+    def _hidden_space(self, session: Session, maps: list[np.ndarray], grid: int) -> dict:
+        if len(session.model.sizes) < 3:
+            return {}
+        layer = self.layer_of(session)
+        units = maps[layer][:2]  # (2 or 1, grid, grid): the first two units
+        step = (grid - 1) / (MESH - 1)
+        pick = np.round(np.arange(MESH) * step).astype(int)
+        mesh = units[:, pick][:, :, pick]  # (u, MESH, MESH), row 0 at the top
+        if len(mesh) == 1:  # one unit: its value against nothing (a line)
+            mesh = np.concatenate([mesh, np.zeros_like(mesh)])
+        X, labels = session.examples("train")
+        if len(X):
+            seen = session.model.layer_outputs(X)[layer][:2]
+            if len(seen) == 1:
+                seen = np.concatenate([seen, np.zeros_like(seen)])
+            points = np.column_stack([seen[0], seen[1], labels])
+        else:
+            points = np.zeros((0, 3))
+        return {
+            Section.HIDDEN_MESH: np.stack([mesh[0], mesh[1]], axis=-1).ravel(),
+            Section.HIDDEN_POINTS: points.ravel(),
+        }
+
+    def _metrics(self, session: Session) -> dict:
+        test = session.examples("test")
+        if test is None or not len(test[0]):
+            return {}
+        X, y = test
+        y = np.asarray(y, dtype=np.int64)
+        plan = session.plan
+        out = session.model.predict(X)
+        facts = plan.output_facts
+        k = plan.n_classes
+        if k == 2:
+            score = mx.positive_scores(out, plan.output)
+            cut = facts.threshold + self.threshold / facts.gain  # scale -> output units
+            guess = (score >= cut).astype(np.int64)
+        else:
+            guess = mx.predicted_classes(out, plan.output)
+        report = mx.classification_report(y, guess, k)
+        sections = {
+            Section.CONFUSION: np.asarray(report["confusion_matrix"], dtype=np.float64).ravel(),
+            Section.PER_CLASS: np.concatenate(
+                [report["precision"], report["recall"], report["f1"]]
+            ),
+        }
+        if k == 2:
+            fpr, tpr, _ = mx.roc_curve(y, score)
+            at_fpr = np.mean(guess[y == 0]) if (y == 0).any() else 0.0
+            at_tpr = np.mean(guess[y == 1]) if (y == 1).any() else 0.0
+            head = [mx.auc(fpr, tpr), at_fpr, at_tpr, self.threshold]
+            sections[Section.ROC] = np.concatenate([head, np.column_stack([fpr, tpr]).ravel()])
+        return sections
+
+    def rescale(self, grid: np.ndarray) -> np.ndarray:
+        """The heatmap (on the ±1 colour scale) recoloured at the decision
+        threshold: the threshold becomes the neutral middle, each side keeps
+        its own range."""
+        t = self.threshold
+        if t == 0.0:
+            return grid
+        return np.where(grid >= t, (grid - t) / (1 - t), (grid - t) / (1 + t))
+
+
+def histograms(session: Session) -> np.ndarray:
+    """Per layer (input side first): its largest |weight|, then BINS counts of
+    its weights over [-largest, +largest] (HISTOGRAMS)."""
+    rows = []
+    for W, _ in session.model.get_weights():
+        w = np.asarray(W, dtype=np.float64).ravel()
+        top = float(np.abs(w).max()) if w.size and np.isfinite(w).all() else 1.0
+        top = top or 1.0
+        counts, _ = np.histogram(w, bins=BINS, range=(-top, top))
+        rows.append(np.concatenate([[top], counts]))
+    return np.concatenate(rows).astype(np.float32)
