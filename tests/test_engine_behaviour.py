@@ -141,6 +141,8 @@ def test_zero_init_keeps_hidden_units_identical():
         (dict(activation="sine"), "unknown activation 'sine'; choose one of linear, step"),
         (dict(output="relu"), "unknown output activation 'relu'"),
         (dict(loss="bce"), "loss 'bce' needs output activation 'sigmoid'"),
+        (dict(loss="hinge", output="sigmoid"), "loss 'hinge' needs output activation 'scores'"),
+        (dict(loss="mae", output="scores"), "loss 'mae' needs output activation 'tanh' or"),
         (dict(optimizer="lbfgs"), "unknown optimizer 'lbfgs'"),
         (dict(learning_rate=float("nan")), "learning_rate must be between 0 and 10"),
         (dict(dropout=0.95), "dropout must be between 0 and 0.9"),
@@ -166,6 +168,8 @@ def test_bad_data_raises_value_error_saying_what_was_wrong():
         net.train_epoch(np.zeros((2, 2)), np.zeros(3))
     with pytest.raises(ValueError, match="softmax output needs at least 2 outputs"):
         MLP(2, (), 1, output="softmax", loss="softmax_ce")
+    with pytest.raises(ValueError, match="scores output needs at least 2 outputs"):
+        MLP(2, (), 1, output="scores", loss="hinge")
 
 
 def test_warm_up_compiles_every_kernel_without_error():

@@ -18,7 +18,7 @@ from .activations import HIDDEN_ACTIVATIONS
 from .init import INITS, init_layer
 from .losses import LOSS_OUTPUTS, LOSSES
 from .optimizers import OPTIMIZERS, SCHEDULES, add_penalty_gradient, scheduled_rate
-from .outputs import OUTPUT_ACTIVATIONS
+from .outputs import OUTPUT_ACTIVATIONS, OUTPUT_FACTS
 from .rng import new_state, permutation
 
 MAX_INPUTS = 1024
@@ -167,8 +167,8 @@ class MLP:
                 f"loss {loss!r} needs output activation "
                 f"{' or '.join(repr(o) for o in LOSS_OUTPUTS[loss])}, got {output!r}"
             )
-        if output == "softmax" and n_outputs < 2:
-            raise ValueError("a softmax output needs at least 2 outputs (one per class)")
+        if OUTPUT_FACTS[output].by_argmax and n_outputs < 2:
+            raise ValueError(f"a {output} output needs at least 2 outputs (one per class)")
         _choice("optimizer", optimizer, OPTIMIZERS)
         _choice("init", init, INITS)
         _choice("dtype", dtype, DTYPES)
