@@ -208,3 +208,21 @@ def test_an_epoch_trained_in_slices_equals_one_whole_epoch(rng):
     assert results[-1] == pytest.approx(loss)
     np.testing.assert_array_equal(whole._params, sliced._params)
     assert sliced.epoch == 1 and sliced.epoch_progress == 0.0
+
+
+def test_mean_absolute_error_fits_a_line_through_an_outlier_that_pulls_square_loss_away():
+    """Deck 002's point: one wild label drags a least-squares line towards it,
+    while the absolute error, a median-like fit, keeps the line of the other points."""
+    x = np.linspace(-1, 1, 21)[:, None]
+    line = 2 * x + 0.5
+    y = line.copy()
+    y[17] += 10.0  # one outlier
+    misfit = {}
+    for loss in ("square", "mae"):
+        net = MLP(1, (), 1, output="linear", loss=loss, init="zero", learning_rate=0.1)
+        net.set_schedule("inverse_time", 0.01, 1)  # shrinking steps settle MAE's kink
+        for _ in range(2000):
+            net.train_epoch(x, y, 21)
+        misfit[loss] = np.abs(net.predict(x) - line).max()
+    assert misfit["mae"] < 0.02
+    assert misfit["square"] > 1.0  # 10 / 21 shift plus a tilt towards the outlier
