@@ -65,6 +65,13 @@ def test_hinge_from_a_query_trains_blobs_on_class_scores_to_high_accuracy(capsys
     assert result["test_accuracy"] >= 0.9
 
 
+def test_json_reports_each_layers_mean_gradient_norm_over_the_last_epoch(capsys):
+    result = run_json(capsys, "--dataset", "spiral", "--hidden", "8,8", "--epochs", "5")
+    norms = result["gradient_norms"]
+    assert len(norms) == len(result["sizes"]) - 1 == 3  # one per layer, input side first
+    assert all(isinstance(g, float) and 0 < g < float("inf") for g in norms)
+
+
 def test_mae_flag_trains_a_regression_set(capsys):
     result = run_json(capsys, "--dataset", "reg_plane", "--loss", "mae", "--epochs", "50")
     assert "loss=mae" in result["query"] and result["test_r2"] > 0.8
