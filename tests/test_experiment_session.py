@@ -397,3 +397,15 @@ def test_mae_is_a_regression_loss_a_session_trains_with():
     assert (session.plan.output, session.plan.loss) == ("linear", "mae")
     first = session.history[0]["test_loss"]
     assert session.step(100)["test_loss"] < first / 4
+
+
+def test_gradient_norms_follow_the_network_the_session_trains():
+    session = Session(dataset="xor", hidden=[4, 3])
+    assert session.gradient_norms == []  # nothing trained yet
+    session.step(2)
+    norms = session.gradient_norms
+    assert len(norms) == 3 and all(0 < g < np.inf for g in norms)
+    session.set(hidden=[5])  # a new network has trained no epoch
+    assert session.gradient_norms == []
+    session.step(1)
+    assert len(session.gradient_norms) == 2
