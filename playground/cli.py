@@ -246,7 +246,9 @@ def _loss(value: float | None) -> str:
 
 
 def _finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: such numbers become null."""
+    """JSON has no NaN or infinity: such numbers (also inside a list) become null."""
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
@@ -290,6 +292,8 @@ def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         "query": config.to_query(),
         "diverged": session.diverged,
         "message": session.message,
+        # Per layer, input side first: the mean weight-gradient norm of the last epoch.
+        "gradient_norms": session.gradient_norms,
     }
     if not plan.is_classification and not session.diverged:
         result["test_r2"] = session.metrics("test").get("r2")

@@ -59,6 +59,24 @@ def test_human_output_reports_loss_and_accuracy(capsys):
     assert "train loss" in out and "test accuracy" in out and "%" in out
 
 
+def test_hinge_from_a_query_trains_blobs_on_class_scores_to_high_accuracy(capsys):
+    result = run_json(capsys, "--query", "dataset=blobs&loss=hinge", "--epochs", "50")
+    assert "loss=hinge" in result["query"] and result["sizes"][-1] == 3  # one score per class
+    assert result["test_accuracy"] >= 0.9
+
+
+def test_json_reports_each_layers_mean_gradient_norm_over_the_last_epoch(capsys):
+    result = run_json(capsys, "--dataset", "spiral", "--hidden", "8,8", "--epochs", "5")
+    norms = result["gradient_norms"]
+    assert len(norms) == len(result["sizes"]) - 1 == 3  # one per layer, input side first
+    assert all(isinstance(g, float) and 0 < g < float("inf") for g in norms)
+
+
+def test_mae_flag_trains_a_regression_set(capsys):
+    result = run_json(capsys, "--dataset", "reg_plane", "--loss", "mae", "--epochs", "50")
+    assert "loss=mae" in result["query"] and result["test_r2"] > 0.8
+
+
 def test_dash_spelling_and_boolean_flags_work(capsys):
     result = run_json(capsys, "--learning-rate", "0.1", "--batch_norm", "--epochs", "2")
     assert "batch_norm=true" in result["query"] and "learning_rate=0.1" in result["query"]
@@ -74,6 +92,9 @@ def test_dash_spelling_and_boolean_flags_work(capsys):
         (["--batch_size", "0"], "minimum 1"),
         (["--epochs", "-1"], "epochs"),
         (["--dataset", "blobs", "--loss", "bce"], "does not fit"),
+        (["--loss", "hinge", "--output", "sigmoid"], "loss 'hinge' needs output 'scores'"),
+        (["--query", "dataset=blobs&loss=mae"], "loss 'mae' does not fit multiclass data"),
+        (["--query", "dataset=reg_plane&loss=hinge"], "loss 'hinge' does not fit regression"),
     ],
 )
 def test_a_bad_flag_value_exits_2_with_a_message(capsys, argv, message):

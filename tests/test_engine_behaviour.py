@@ -141,6 +141,8 @@ def test_zero_init_keeps_hidden_units_identical():
         (dict(activation="sine"), "unknown activation 'sine'; choose one of linear, step"),
         (dict(output="relu"), "unknown output activation 'relu'"),
         (dict(loss="bce"), "loss 'bce' needs output activation 'sigmoid'"),
+        (dict(loss="hinge", output="sigmoid"), "loss 'hinge' needs output activation 'scores'"),
+        (dict(loss="mae", output="scores"), "loss 'mae' needs output activation 'tanh' or"),
         (dict(optimizer="lbfgs"), "unknown optimizer 'lbfgs'"),
         (dict(learning_rate=float("nan")), "learning_rate must be between 0 and 10"),
         (dict(dropout=0.95), "dropout must be between 0 and 0.9"),
@@ -166,6 +168,8 @@ def test_bad_data_raises_value_error_saying_what_was_wrong():
         net.train_epoch(np.zeros((2, 2)), np.zeros(3))
     with pytest.raises(ValueError, match="softmax output needs at least 2 outputs"):
         MLP(2, (), 1, output="softmax", loss="softmax_ce")
+    with pytest.raises(ValueError, match="scores output needs at least 2 outputs"):
+        MLP(2, (), 1, output="scores", loss="hinge")
 
 
 def test_warm_up_compiles_every_kernel_without_error():
@@ -204,3 +208,50 @@ def test_an_epoch_trained_in_slices_equals_one_whole_epoch(rng):
     assert results[-1] == pytest.approx(loss)
     np.testing.assert_array_equal(whole._params, sliced._params)
     assert sliced.epoch == 1 and sliced.epoch_progress == 0.0
+    assert sliced.gradient_norms == pytest.approx(whole.gradient_norms, rel=1e-12)
+
+
+def test_mean_absolute_error_fits_a_line_through_an_outlier_that_pulls_square_loss_away():
+    """Deck 002's point: one wild label drags a least-squares line towards it,
+    while the absolute error, a median-like fit, keeps the line of the other points."""
+    x = np.linspace(-1, 1, 21)[:, None]
+    line = 2 * x + 0.5
+    y = line.copy()
+    y[17] += 10.0  # one outlier
+    misfit = {}
+    for loss in ("square", "mae"):
+        net = MLP(1, (), 1, output="linear", loss=loss, init="zero", learning_rate=0.1)
+        net.set_schedule("inverse_time", 0.01, 1)  # shrinking steps settle MAE's kink
+        for _ in range(2000):
+            net.train_epoch(x, y, 21)
+        misfit[loss] = np.abs(net.predict(x) - line).max()
+    assert misfit["mae"] < 0.02
+    assert misfit["square"] > 1.0  # 10 / 21 shift plus a tilt towards the outlier
+
+
+def test_gradient_norms_are_each_layers_mean_weight_gradient_norm_over_the_last_epoch(rng):
+    X, Y = rng.normal(size=(40, 2)), np.sign(rng.normal(size=(40, 1)))
+    net = MLP(2, (5, 3), 1, seed=1, regularization="l2", reg_rate=0.01)
+    assert net.gradient_norms == []  # no epoch yet
+    # One full batch: the epoch's single gradient is that of loss + penalty at the
+    # weights before the step, the one loss_and_gradients computes.
+    _, grads = net.loss_and_gradients(X, Y)
+    expected = [np.linalg.norm(W) for W, _ in grads]
+    net.train_epoch(X, Y, batch_size=40)
+    assert net.gradient_norms == pytest.approx(expected, rel=1e-10)
+    # Mini-batches: the mean over the epoch's batches, replaced by each new epoch.
+    net.train_epoch(X, Y, batch_size=7)
+    after = net.gradient_norms
+    assert len(after) == 3 and all(0 < g < np.inf for g in after) and after != expected
+    net.train_batch(X[:5], Y[:5])  # a lone step is not an epoch: nothing changes
+    assert net.gradient_norms == after
+
+
+def test_gradient_norms_are_measured_before_clipping():
+    X, Y = np.array([[3.0, -2.0], [1.0, 4.0]]), np.array([[1.0], [-1.0]])
+    free = MLP(2, (4,), 1, seed=2, learning_rate=0.5)
+    clipped = MLP(2, (4,), 1, seed=2, learning_rate=0.5, clip_norm=1e-3)
+    free.train_epoch(X, Y, 2)
+    clipped.train_epoch(X, Y, 2)
+    assert clipped.gradient_norms == pytest.approx(free.gradient_norms)
+    assert max(clipped.gradient_norms) > 1e-3

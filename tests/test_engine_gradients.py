@@ -74,14 +74,76 @@ def test_step_activation_passes_no_gradient_to_the_layers_below(rng):
         ("huber", "linear", "real"),
         ("bce", "sigmoid", "binary"),
         ("softmax_ce", "softmax", "onehot"),
+        ("hinge", "scores", "onehot"),
+        ("mae", "linear", "real"),
+        ("mae", "tanh", "real"),
     ],
 )
 def test_each_loss_and_output_pair_has_correct_gradients(rng, loss, output, kind):
     X, Y = data(rng, n_out=3, kind=kind)
-    if loss == "huber":
-        Y = Y * 4  # residuals on both sides of delta = 1
+    if loss in ("huber", "hinge"):
+        Y = Y * 4  # residuals on both sides of delta = 1; hinge: one-hot is read as argmax
     net = MLP(3, (4,), 3, output=output, loss=loss, init="xavier", seed=5)
     check_gradients(net, X, Y)
+
+
+def _scores_net(scores: np.ndarray) -> tuple[MLP, np.ndarray]:
+    """A linear network whose class scores are exactly the rows of ``scores``."""
+    k = scores.shape[1]
+    net = MLP(k, (), k, output="scores", loss="hinge", init="zero")
+    net.set_weights([(np.eye(k), np.zeros(k))])
+    return net, scores
+
+
+def test_hinge_loss_and_gradient_are_finite_differences_away_from_the_margins(rng):
+    """The hinge has kinks where a margin s_j - s_y + 1 is 0; the check is only
+    meaningful where every margin is clearly on one side, with some violated."""
+    X, Y = data(rng, n=9, n_in=3, n_out=4, kind="onehot")
+    net = MLP(3, (5,), 4, activation="tanh", output="scores", loss="hinge", init="xavier", seed=2)
+    scores = net.predict(X)
+    true = Y.argmax(axis=1)
+    margins = scores - scores[np.arange(len(X)), true][:, None] + 1.0
+    wrong = np.ones_like(Y, dtype=bool)
+    wrong[np.arange(len(X)), true] = False
+    assert np.abs(margins[wrong]).min() > 1e-3 and (margins[wrong] > 0).any()
+    check_gradients(net, X, Y)
+
+
+def test_mae_loss_and_gradient_are_finite_differences_away_from_the_kink(rng):
+    X, Y = data(rng, n=9, n_in=3, n_out=2)
+    net = MLP(3, (5,), 2, output="linear", loss="mae", init="xavier", seed=4)
+    assert np.abs(net.predict(X) - Y).min() > 1e-3  # no residual at the kink |0|
+    check_gradients(net, X, Y)
+
+
+def test_hinge_loss_is_the_multiclass_svm_loss_of_the_lecture():
+    """Deck 004's three images (cat, car, frog) and their class scores: per image
+    sum_{j != y} max(0, s_j - s_y + 1) is 2.9, 0 and 12.9; the loss is their mean."""
+    net, scores = _scores_net(np.array([[3.2, 1.3, 2.2], [5.1, 4.9, 2.5], [-1.7, 2.0, -3.1]]).T)
+    Y = np.eye(3)  # cat, car, frog
+    assert net.loss(scores, Y) == pytest.approx((2.9 + 0.0 + 12.9) / 3)
+    _, grads = net.loss_and_gradients(scores, Y)
+    # dL/ds per image: +1 on each violated wrong class, -(count) on the true class.
+    dscores = np.array([[-1, 1, 0], [0, 0, 0], [1, 1, -2]]) / 3
+    np.testing.assert_allclose(grads[0][1], dscores.sum(axis=0))  # bias gradient
+    np.testing.assert_allclose(grads[0][0], dscores.T @ scores)
+
+
+def test_hinge_loss_is_zero_once_every_margin_is_met():
+    net, scores = _scores_net(np.array([[3.0, 1.9, 0.0], [-5.0, -2.0, -3.5]]))
+    Y = np.eye(3)[[0, 1]]
+    assert net.loss(scores, Y) == 0.0
+    _, grads = net.loss_and_gradients(scores, Y)
+    assert np.all(grads[0][0] == 0) and np.all(grads[0][1] == 0)
+
+
+def test_mae_loss_is_the_mean_absolute_residual_with_a_sign_gradient():
+    net = MLP(1, (), 1, output="linear", loss="mae", init="zero")
+    X = np.zeros((3, 1))
+    Y = np.array([[0.5], [-3.0], [1.0]])
+    assert net.loss(X, Y) == pytest.approx((0.5 + 3.0 + 1.0) / 3)
+    _, grads = net.loss_and_gradients(X, Y)
+    assert grads[0][1] == pytest.approx([(-1 + 1 - 1) / 3])  # sign(0 - y), averaged
 
 
 def test_huber_loss_is_quadratic_inside_delta_and_linear_outside():

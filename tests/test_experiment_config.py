@@ -128,6 +128,12 @@ def test_copy_is_independent():
         ({"dataset": "circle", "loss": "bce"}, "binary", "sigmoid", "bce", 1),
         ({"dataset": "xor", "loss": "softmax_ce"}, "binary", "softmax", "softmax_ce", 2),
         ({"dataset": "reg_gauss", "loss": "huber"}, "regression", "linear", "huber", 1),
+        ({"dataset": "blobs", "loss": "hinge"}, "multiclass", "scores", "hinge", 3),
+        ({"dataset": "xor", "loss": "hinge"}, "binary", "scores", "hinge", 2),
+        ({"dataset": "circle", "output": "scores"}, "binary", "scores", "hinge", 2),
+        ({"dataset": "reg_plane", "loss": "mae"}, "regression", "linear", "mae", 1),
+        ({"dataset": "circle", "loss": "mae"}, "binary", "tanh", "mae", 1),
+        ({"dataset": "circle", "output": "sigmoid", "loss": "mae"}, "binary", "sigmoid", "mae", 1),
     ],
 )
 def test_auto_picks_the_output_and_loss_that_go_together(settings, kind, output, loss, n_outputs):
@@ -144,6 +150,10 @@ def test_auto_picks_the_output_and_loss_that_go_together(settings, kind, output,
         ({"dataset": "circle", "output": "tanh", "loss": "bce"}, "tanh", "square"),
         ({"dataset": "reg_plane", "problem": "classification"}, "linear", "square"),
         ({"dataset": "mnist", "problem": "regression"}, "softmax", "softmax_ce"),
+        ({"dataset": "circle", "output": "sigmoid", "loss": "hinge"}, "sigmoid", "bce"),
+        ({"dataset": "xor", "output": "scores", "loss": "mae"}, "scores", "hinge"),
+        ({"dataset": "reg_plane", "loss": "hinge"}, "linear", "square"),
+        ({"dataset": "blobs", "loss": "mae"}, "softmax", "softmax_ce"),
     ],
 )
 def test_combinations_that_do_not_fit_are_fixed_with_a_note_or_refused_when_strict(
@@ -155,6 +165,18 @@ def test_combinations_that_do_not_fit_are_fixed_with_a_note_or_refused_when_stri
     assert len(plan.notes) == 1 and "using" in plan.notes[0]
     with pytest.raises(ValueError):
         make_plan(config, strict=True)
+
+
+def test_hinge_with_a_sigmoid_output_is_refused_saying_which_output_it_needs():
+    config = Config(dataset="circle", output="sigmoid", loss="hinge")
+    with pytest.raises(ValueError, match=r"^loss 'hinge' needs output 'scores', not 'sigmoid'$"):
+        make_plan(config, strict=True)
+
+
+def test_hinge_and_mae_are_choices_of_the_loss_knob_and_scores_of_the_output_knob():
+    assert {"hinge", "mae"} <= set(Config.param["loss"].objects)
+    assert "scores" in Config.param["output"].objects
+    assert Config(loss="hinge").loss == "hinge"
 
 
 def test_the_effects_table_orders_live_below_rebuilds():

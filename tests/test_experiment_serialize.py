@@ -172,6 +172,22 @@ def test_combinations_that_do_not_fit_are_kept_but_warned_about():
     assert any("bce" in w for w in warnings)  # ...but the user is told
 
 
+def test_a_link_chooses_hinge_or_mae_and_round_trips():
+    for query, output in [
+        ("dataset=blobs&loss=hinge", "scores"),
+        ("dataset=reg_plane&loss=mae", "linear"),
+    ]:
+        config, warnings = Config.from_query(query)
+        assert warnings == [] and config.to_query() == query
+        assert make_plan(config).output == output
+
+
+def test_a_link_pairing_hinge_with_a_sigmoid_output_is_kept_but_warned_about():
+    config, warnings = Config.from_query("dataset=circle&output=sigmoid&loss=hinge")
+    assert (config.output, config.loss) == ("sigmoid", "hinge")
+    assert any("loss 'hinge' needs output 'scores'" in w for w in warnings)
+
+
 def test_warnings_are_capped_for_huge_junk_queries():
     _, warnings = Config.from_query("&".join(f"k{i}=1" for i in range(200)))
     assert len(warnings) <= 21 and "more" in warnings[-1]

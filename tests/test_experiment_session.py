@@ -367,3 +367,45 @@ def test_after_warm_up_a_session_compiles_no_kernel_of_its_own():
         [sys.executable, "-c", _COMPILED_AFTER], capture_output=True, text=True, check=True
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {}
+
+
+def test_a_hinge_trained_network_learns_blobs_and_predicts_the_highest_score():
+    session = Session(dataset="blobs", n_classes=4, loss="hinge")
+    assert (session.plan.output, session.plan.loss, session.plan.n_outputs) == (
+        "scores",
+        "hinge",
+        4,
+    )
+    assert session.step(100)["test_accuracy"] > 0.9
+    X, classes = session.examples("test")
+    scores = session.predict("test")
+    report = session.metrics("test")
+    predicted = report["confusion_matrix"].sum(axis=0)  # how often each class is predicted
+    np.testing.assert_array_equal(predicted, np.bincount(scores.argmax(axis=1), minlength=4))
+    assert report["accuracy"] == pytest.approx(np.mean(scores.argmax(axis=1) == classes))
+
+
+def test_two_class_scores_give_a_roc_curve_from_the_score_difference():
+    session = Session(dataset="gauss", loss="hinge")
+    session.step(30)
+    report = session.metrics("test")
+    assert report["auc"] > 0.95 and report["accuracy"] > 0.9
+
+
+def test_mae_is_a_regression_loss_a_session_trains_with():
+    session = Session(dataset="reg_plane", hidden=[4], loss="mae")
+    assert (session.plan.output, session.plan.loss) == ("linear", "mae")
+    first = session.history[0]["test_loss"]
+    assert session.step(100)["test_loss"] < first / 4
+
+
+def test_gradient_norms_follow_the_network_the_session_trains():
+    session = Session(dataset="xor", hidden=[4, 3])
+    assert session.gradient_norms == []  # nothing trained yet
+    session.step(2)
+    norms = session.gradient_norms
+    assert len(norms) == 3 and all(0 < g < np.inf for g in norms)
+    session.set(hidden=[5])  # a new network has trained no epoch
+    assert session.gradient_norms == []
+    session.step(1)
+    assert len(session.gradient_norms) == 2

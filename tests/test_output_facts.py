@@ -36,7 +36,15 @@ def test_losses_accept_the_outputs_they_did_before_the_table():
         "huber": ("tanh", "sigmoid", "linear"),
         "bce": ("sigmoid",),
         "softmax_ce": ("softmax",),
+        "hinge": ("scores",),
+        "mae": ("tanh", "sigmoid", "linear"),
     }
+
+
+def test_outputs_with_one_unit_per_class_are_exactly_those_given_one_hot_targets():
+    per_class = {name for name, facts in OUTPUT_FACTS.items() if facts.by_argmax}
+    assert per_class == set(datasets.ONE_HOT_OUTPUTS)
+    assert set(datasets.OUTPUTS["multiclass"]) == per_class
 
 
 @pytest.mark.parametrize("output", datasets.OUTPUTS["binary"])
@@ -73,6 +81,8 @@ def _page_colour(output: str, kind: str, out: np.ndarray) -> np.ndarray:
         ("tanh", "binary", np.full((1, 4, 4), 0.6)),
         ("sigmoid", "binary", np.full((1, 4, 4), 0.8)),  # P(+1) = 0.8 is 0.6 on the scale
         ("softmax", "binary", np.stack([np.full((4, 4), 0.2), np.full((4, 4), 0.8)])),
+        # class scores: s(+1) - s(-1) = 0.6
+        ("scores", "binary", np.stack([np.full((4, 4), -0.1), np.full((4, 4), 0.5)])),
         ("linear", "regression", np.full((1, 4, 4), 0.6)),
         ("tanh", "regression", np.full((1, 4, 4), 0.6)),
     ],

@@ -176,10 +176,13 @@ def train_test_split(n: int, train_ratio: float, seed: int) -> tuple[np.ndarray,
     return order[:n_train].copy(), order[n_train:].copy()
 
 
+#: Outputs with one unit per class, trained on one-hot targets: softmax
+#: probabilities and the raw class scores of the hinge (multi-class SVM) loss.
+ONE_HOT_OUTPUTS: tuple[str, ...] = ("softmax", "scores")
 OUTPUTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "binary": ("tanh", "sigmoid", "softmax"),
-        "multiclass": ("softmax",),
+        "binary": ("tanh", "sigmoid", *ONE_HOT_OUTPUTS),
+        "multiclass": ONE_HOT_OUTPUTS,
         "regression": ("tanh", "linear"),
     }
 )
@@ -216,7 +219,7 @@ def to_targets(labels: np.ndarray, kind: str, n_classes: int, output: str) -> np
     """Turn labels into what a network with output activation ``output`` is trained on.
 
     binary + tanh -> +1/-1 column, binary + sigmoid -> 0/1 column, binary or multiclass +
-    softmax -> one-hot ``(N, n_classes)``, regression + tanh/linear -> the labels as a
+    softmax or scores -> one-hot ``(N, n_classes)``, regression + tanh/linear -> the labels as a
     column. Anything else (e.g. sigmoid for targets in [-1, 1], softmax for regression)
     cannot fit its targets, so it is refused here rather than training to nowhere.
     """
@@ -241,7 +244,7 @@ def to_targets(labels: np.ndarray, kind: str, n_classes: int, output: str) -> np
             f"label {index.max()} is out of range for n_classes={n_classes}; "
             f"labels must be 0..{n_classes - 1}"
         )
-    if output == "softmax":
+    if output in ONE_HOT_OUTPUTS:
         one_hot = np.zeros((len(index), n_classes), dtype=np.float64)
         one_hot[np.arange(len(index)), index] = 1.0
         return one_hot

@@ -5,6 +5,12 @@ binary cross-entropy and softmax + cross-entropy the gradient with respect to
 the pre-activation is simply ``prediction - target``, computed from the logits
 so that it stays exact when the prediction saturates at 0 or 1. The other
 pairs go through the chain rule with the activation's derivative.
+
+The multi-class hinge (SVM) loss of lecture deck 004 reads the output layer as
+raw class scores s (a linear output, one unit per class) and the target as
+one-hot: per example it is sum over the wrong classes j of max(0, s_j - s_y + 1).
+Each violated margin adds 1 to dL/ds_j and takes 1 from dL/ds_y. Mean absolute
+error |a - y| has the derivative sign(a - y), taken as 0 exactly at the kink.
 """
 
 from __future__ import annotations
@@ -15,10 +21,18 @@ from ._jit import kernel
 from .activations import backprop_activation, column_max
 from .outputs import OUTPUT_FACTS
 
-SQUARE, BCE, SOFTMAX_CE, HUBER = range(4)
+SQUARE, BCE, SOFTMAX_CE, HUBER, HINGE, MAE = range(6)
 
-#: Losses by name. ``square`` is the TensorFlow Playground's ½(a - y)².
-LOSSES: dict[str, int] = {"square": SQUARE, "bce": BCE, "softmax_ce": SOFTMAX_CE, "huber": HUBER}
+#: Losses by name. ``square`` is the TensorFlow Playground's ½(a - y)²; ``hinge``
+#: the multi-class SVM loss; ``mae`` the mean absolute error |a - y|.
+LOSSES: dict[str, int] = {
+    "square": SQUARE,
+    "bce": BCE,
+    "softmax_ce": SOFTMAX_CE,
+    "huber": HUBER,
+    "hinge": HINGE,
+    "mae": MAE,
+}
 #: Which output activations each loss accepts (read off the outputs' table).
 LOSS_OUTPUTS: dict[str, tuple[str, ...]] = {
     loss: tuple(name for name, facts in OUTPUT_FACTS.items() if loss in facts.losses)
@@ -58,10 +72,31 @@ def loss_and_delta(loss, out_code, Z, A, Y, G, scale, delta):
                 total += max(z, 0.0) - y * z + math.log1p(math.exp(-abs(z)))
                 G[j, i] = scale * (A[j, i] - y)
         return total
+    if loss == HINGE:
+        # The output is linear (OUTPUT_FACTS), so dLoss/dZ is dLoss/dA.
+        for i in range(b):
+            y = 0
+            for j in range(1, n):  # the true class: the one-hot target's 1
+                if Y[j, i] > Y[y, i]:
+                    y = j
+            violated = 0
+            for j in range(n):
+                G[j, i] = 0.0
+                if j != y:
+                    margin = Z[j, i] - Z[y, i] + 1.0
+                    if margin > 0.0:
+                        total += margin
+                        G[j, i] = scale
+                        violated += 1
+            G[y, i] = -scale * violated
+        return total
     for j in range(n):
         for i in range(b):
             r = A[j, i] - Y[j, i]
-            if loss == HUBER:
+            if loss == MAE:
+                total += abs(r)
+                G[j, i] = scale * (1.0 if r > 0.0 else (-1.0 if r < 0.0 else 0.0))
+            elif loss == HUBER:
                 if abs(r) <= delta:
                     total += 0.5 * r * r
                     G[j, i] = scale * r

@@ -18,6 +18,8 @@ cacheable and free of Python objects:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._jit import kernel
@@ -205,6 +207,34 @@ def scratch(layout, batch, dtype):
     return np.empty((N_BUFS, _n_units(layout), batch), dtype=dtype)
 
 
+#: Weights above which a layer's gradient norm is a BLAS dot product: for MNIST's
+#: 25,000 float32 weights it takes 2 us where a plain loop took 6.6 us (a batch-10
+#: epoch was 18 % slower); a toy layer's dozen weights are cheaper as a loop.
+NORM_BLAS_MIN = 1024
+
+
+@kernel
+def add_weight_gradient_norms(grad, layout, norm_sums):
+    """Add each layer's weight-gradient L2 norm to ``norm_sums[layer]``.
+
+    One pass over the weights per batch, as cheap as the optimizer's own update
+    and far cheaper than the batch's backward pass: it lets a run report how
+    strongly each layer learns (vanishing or exploding gradients) without a
+    second pass over the data.
+    """
+    for l in range(layout.shape[0]):
+        w = layout[l, W_OFF]
+        n = layout[l, N_IN] * layout[l, N_OUT]
+        if n >= NORM_BLAS_MIN:
+            g = grad[w : w + n]
+            norm_sums[l] += math.sqrt(np.dot(g, g))
+        else:
+            s = 0.0
+            for k in range(w, w + n):
+                s += grad[k] * grad[k]
+            norm_sums[l] += math.sqrt(s)
+
+
 @kernel
 def train_batches(
     X,
@@ -224,11 +254,14 @@ def train_batches(
     run_mean,
     run_var,
     state,
+    norm_sums,
 ):
     """One optimizer step per batch of ``batch_size`` rows of ``idx``, in order.
 
     Returns the mean data loss over the rows, each batch's loss measured
-    before its own update (as training curves usually report it).
+    before its own update (as training curves usually report it). Each batch's
+    weight-gradient norm per layer (of loss + penalty, before clipping) is added
+    to ``norm_sums``.
     """
     n = idx.shape[0]
     cap = min(batch_size, n)
@@ -241,6 +274,7 @@ def train_batches(
             X, Y, idx, start, params, grad, layout, hp, loss, run_mean, run_var, bufs, state, True
         )
         add_penalty_gradient(params, grad, regmask, hp[L1], hp[L2])
+        add_weight_gradient_norms(grad, layout, norm_sums)
         clip_gradient(grad, hp[CLIP])
         counters[0] += 1
         apply_update(

@@ -35,15 +35,22 @@ class OutputFacts:
     gain: float = 1.0
     offset: float = 0.0
     by_argmax: bool = False  # one output per class: the largest one wins
+    against: int = -1  # if >= 0, ``column`` minus this column is the value drawn
 
     @property
     def threshold(self) -> float:
         """The value of ``column`` at which two classes meet (0 on the colour scale)."""
         return -self.offset / self.gain
 
+    def margin(self, outputs: np.ndarray) -> np.ndarray:
+        """The value that grows with the belief in class +1, from ``(units, ...)``
+        outputs: ``column``, or for raw class scores ``column`` minus ``against``."""
+        values = outputs[self.column]
+        return values if self.against < 0 else values - outputs[self.against]
+
     def to_scale(self, outputs: np.ndarray) -> np.ndarray:
         """The output layer's ``(units, ...)`` values on the ±1 colour scale."""
-        values = outputs[self.column]
+        values = self.margin(outputs)
         if self.gain == 1.0 and self.offset == 0.0:
             return values
         return self.gain * values + self.offset
@@ -55,7 +62,8 @@ class OutputFacts:
         return (outputs[:, self.column] >= self.threshold).astype(np.int64)
 
 
-_REAL = ("square", "huber")  # losses that compare any real value with its target
+#: Losses that compare any real value with its target (the regression losses).
+_REAL = ("square", "huber", "mae")
 
 #: Every output activation, by name (the order is the one error messages list).
 OUTPUT_FACTS: MappingProxyType[str, OutputFacts] = MappingProxyType(
@@ -69,6 +77,10 @@ OUTPUT_FACTS: MappingProxyType[str, OutputFacts] = MappingProxyType(
         "softmax": OutputFacts(
             SOFTMAX, "softmax_ce", ("softmax_ce",), column=1, gain=2.0, offset=-1.0, by_argmax=True
         ),
+        # Raw (linear) class scores, one per class, for the multi-class SVM (hinge)
+        # loss; the largest score wins. For two classes s(+1) - s(-1) is drawn: the
+        # hinge margin of 1 puts a confidently classified point at ±1 on the scale.
+        "scores": OutputFacts(LINEAR, "hinge", ("hinge",), column=1, against=0, by_argmax=True),
     }
 )
 #: Activations the output layer may use, by name -> kernel code.

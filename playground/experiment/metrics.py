@@ -18,14 +18,16 @@ def predicted_classes(outputs: np.ndarray, output: str) -> np.ndarray:
     """Class index per row of network ``outputs`` for output activation ``output``.
 
     tanh: class 1 where the output is >= 0 (the TF Playground's sign); sigmoid:
-    where it is >= 0.5; softmax: the most probable class (engine.OUTPUT_FACTS).
+    where it is >= 0.5; softmax and class scores (hinge): the largest output
+    (engine.OUTPUT_FACTS).
     """
     return OUTPUT_FACTS[output].classes(np.asarray(outputs, dtype=np.float64))
 
 
 def positive_scores(outputs: np.ndarray, output: str) -> np.ndarray:
-    """A score per row that grows with the belief in class 1 (for ROC curves)."""
-    return np.asarray(outputs, dtype=np.float64)[:, OUTPUT_FACTS[output].column]
+    """A score per row that grows with the belief in class 1 (for ROC curves): the
+    output itself, P(+1), or for raw class scores s(+1) - s(-1)."""
+    return OUTPUT_FACTS[output].margin(np.asarray(outputs, dtype=np.float64).T)
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:

@@ -104,7 +104,8 @@ def _output_and_loss(config: Config, kind: str, notes: list[tuple[str, str]]) ->
         elif output not in LOSS_OUTPUTS[loss]:
             notes.append(
                 (
-                    f"loss {loss!r} needs output {' or '.join(LOSS_OUTPUTS[loss])}, not {output!r}",
+                    f"loss {loss!r} needs output {' or '.join(map(repr, LOSS_OUTPUTS[loss]))}, "
+                    f"not {output!r}",
                     f"loss {LOSS_FOR_OUTPUT[output]!r}",
                 )
             )
@@ -139,7 +140,7 @@ def make_plan(config: Config, *, strict: bool = False) -> Plan:
         kind=kind,
         n_classes=n_classes,
         n_inputs=n_inputs,
-        n_outputs=n_classes if output == "softmax" else 1,
+        n_outputs=n_classes if OUTPUT_FACTS[output].by_argmax else 1,
         hidden=tuple(config.hidden),
         activations=config.layer_activations(),
         output=output,

@@ -149,6 +149,13 @@ class Session:
         """Epochs trained since the network was built or reset."""
         return self.model.epoch
 
+    @property
+    def gradient_norms(self) -> list[float]:
+        """Per layer (input side first), the mean L2 norm of its weight gradient over
+        the last trained epoch; [] before the first. Measured inside the training
+        loop (see ``MLP.gradient_norms``), so reading it costs nothing."""
+        return self.model.gradient_norms
+
     # ------------------------------------------------------------------ network
     def _make_network(self) -> None:
         c, plan = self.config, make_plan(self.config)
