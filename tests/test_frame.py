@@ -39,6 +39,7 @@ def _sections(rng) -> dict[Section, np.ndarray]:
         Section.HIDDEN_POINTS: rng.normal(size=3 * 50).astype(np.float32),
         Section.HISTOGRAMS: rng.random(3 * 25).astype(np.float32),
         Section.ROC: rng.random(4 + 2 * 30).astype(np.float32),
+        Section.GRADIENTS: rng.random(1 + 3 * 3),
     }
 
 

@@ -121,3 +121,23 @@ def test_every_view_is_declared_once_for_the_page_and_show():
     from playground.ui.plane import Playground
 
     assert set(VIEWS) <= set(Playground.DECLARED.show)
+
+
+def test_gradient_flow_shows_vanishing_gradients_in_a_deep_sigmoid_net():
+    session = Session(dataset="spiral", hidden=[6] * 6, activation="sigmoid", seed=1)
+    assert Section.GRADIENTS not in _frame(session, "gradients")  # no epoch yet
+    session.step(3)
+    row = _frame(session, "gradients")[Section.GRADIENTS]
+    assert row[0] == 3 and len(row) == 1 + 3 * 7
+    norms = row[1::3]
+    np.testing.assert_allclose(norms, session.gradient_norms)
+    assert norms[0] * 100 < norms[-1]  # the input side learns a hundred times slower
+
+
+def test_gradient_flow_counts_the_relu_units_that_never_fire_on_the_data():
+    session = Session(dataset="circle", hidden=[8], activation="relu", seed=3)
+    session.step(1)
+    session.model.set_bias(0, 0, -1e3)  # unit 1 can no longer fire anywhere near the data
+    session.model.set_bias(0, 1, -1e3)
+    row = _frame(session, "gradients")[Section.GRADIENTS]
+    assert row[3] == 2 and row[6] == 0  # two dead in the hidden layer; none counted at the output

@@ -36,7 +36,7 @@ HEADER = struct.Struct("<4sIIHH")
 ENTRY = struct.Struct("<BBHII")
 ALIGN = 8
 #: More sections than this is not a frame of ours (the decoder's first check).
-MAX_SECTIONS = 16
+MAX_SECTIONS = 32
 
 
 class Section(IntEnum):
@@ -65,6 +65,8 @@ class Section(IntEnum):
     HISTOGRAMS = 18  # float32: per layer its largest |weight|, then 24 bin counts
     ROC = 19  # float32: AUC, the threshold's false and true positive rates, the
     #           threshold, then (m, 2) rows of the ROC curve
+    GRADIENTS = 20  # float64: the epoch, then per layer its mean weight-gradient norm
+    #                 over that epoch, the update-to-weight ratio, its dead units
 
 
 #: dtype code on the wire -> NumPy dtype (the module's typed arrays, likewise).
@@ -91,6 +93,7 @@ SECTION_DTYPES = {
     Section.HIDDEN_POINTS: DTYPES[2],
     Section.HISTOGRAMS: DTYPES[2],
     Section.ROC: DTYPES[2],
+    Section.GRADIENTS: DTYPES[3],
 }
 
 

@@ -6,6 +6,10 @@ from a Session for each frame.
   layer (the warped grid, each cell coloured by the network's output there, so
   the decision boundary is drawn as the layer sees it). XOR through a 2-unit
   layer becomes linearly separable there as it learns (deck 002).
+* **Gradient flow**: per layer, the size of its weight gradient over each
+  epoch (log scale), the update-to-weight ratio and the units that never fire
+  on the data: vanishing gradients in a deep sigmoid net, dead ReLUs (decks
+  000, 001, 003).
 * **Weight histograms**: each layer's weights, binned; they spread, shift and
   die as training goes on (deck 004's TensorBoard pages).
 * **Metrics** (classification): the test set's confusion matrix, precision,
@@ -28,6 +32,7 @@ import numpy as np
 from playground.experiment import Session
 from playground.experiment import metrics as mx
 from playground.ui.frame import Section
+from playground.ui.theme import LAYER_COLORS
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,12 @@ VIEWS = {
         "The training points as a hidden layer sees them (two of its units as x and y) "
         "and the input plane's grid bent by the layers below: tangled classes become "
         "separable there as the network learns.",
+    ),
+    "gradients": View(
+        "Gradient flow",
+        "How large each layer's weight gradient is, epoch by epoch (log scale): in a "
+        "deep sigmoid net the input side's vanish; with the update-to-weight ratio and "
+        "the units that never fire on the data (dead ReLUs).",
     ),
     "histograms": View(
         "Weight histograms",
@@ -88,6 +99,7 @@ class Views:
             "mesh": MESH,
             "classes": plan.n_classes if plan.is_classification else 0,
             "names": session.class_names(),
+            "layer_colors": list(LAYER_COLORS[: len(session.model.sizes) - 1]),
         }
 
     def sections(self, session: Session, maps: list[np.ndarray], grid: int) -> dict:
@@ -96,6 +108,10 @@ class Views:
         out: dict[Section, np.ndarray] = {}
         if "hidden_space" in self.shown:
             out.update(self._hidden_space(session, maps, grid))
+        if "gradients" in self.shown:
+            row = gradient_row(session)
+            if row is not None:
+                out[Section.GRADIENTS] = row
         if "histograms" in self.shown:
             out[Section.HISTOGRAMS] = histograms(session)
         if "metrics" in self.shown and session.plan.is_classification:
@@ -170,6 +186,27 @@ class Views:
         if t == 0.0:
             return grid
         return np.where(grid >= t, (grid - t) / (1 - t), (grid - t) / (1 + t))
+
+
+def gradient_row(session: Session) -> np.ndarray | None:
+    """GRADIENTS for the last finished epoch (None before the first): per layer
+    the mean norm of its weight gradient, the update-to-weight ratio (learning
+    rate x gradient / weights) and how many of its units are 0 on every
+    training point (dead ReLUs; none counted for the output layer)."""
+    norms = session.gradient_norms
+    if not norms:
+        return None
+    model = session.model
+    rate = model.current_learning_rate
+    X, _ = session.examples("train")
+    outputs = model.layer_outputs(X) if len(X) else []
+    row = [float(session.epoch)]
+    for layer, ((W, _), g) in enumerate(zip(model.get_weights(), norms)):
+        size = float(np.linalg.norm(W))
+        hidden = layer < len(norms) - 1 and len(outputs)
+        dead = int((np.abs(outputs[layer]).max(axis=1) == 0).sum()) if hidden else 0
+        row += [g, rate * g / size if size else 0.0, dead]
+    return np.array(row)
 
 
 def histograms(session: Session) -> np.ndarray:

@@ -34,7 +34,7 @@ class InsideControls(pn.viewable.Viewer):
         self.layer = pn.widgets.Select(
             name="Hidden layer",
             options={"layer 1 (2 units)": 0},
-            width=110,
+            width=150,
             visible=False,
             description="The hidden layer whose space the hidden-space view shows.",
         )

@@ -26,6 +26,9 @@ TRAIN_COLOR = "#8c8c8c"
 HEAT_ALPHA = 0.7
 #: Distinct colours for the classes of the multi-class sets (Okabe-Ito, colour-blind safe).
 CLASS_COLORS = ("#e69f00", "#0072b2", "#009e73", "#cc79a7", "#d55e00")
+#: One colour per layer (the gradient-flow curves), input side first: Okabe-Ito's
+#: other colours after the classes', so nine layers stay apart.
+LAYER_COLORS = (*CLASS_COLORS, "#56b4e9", "#8c6d31", "#7f7f7f", "#b2182b")
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ def test_each_view_opens_from_its_button_and_follows_training(page: Page, server
     errors: list[str] = []
     open_page(page, server_url + "/?dataset=xor&hidden=4,2&seed=2", errors)
     expect(page.locator(".pg-inside")).to_be_hidden()  # closed: nothing drawn, nothing sent
-    for view in ("Hidden space", "Weight histograms", "Metrics"):
+    for view in ("Hidden space", "Gradient flow", "Weight histograms", "Metrics"):
         click(page, view)
-    for part in (".pg-hidden-space", ".pg-histograms", ".pg-metrics"):
+    for part in (".pg-hidden-space", ".pg-gradients", ".pg-histograms", ".pg-metrics"):
         expect(page.locator(part)).to_be_visible()
     # every training point is drawn where the layer puts it
     hidden = page.locator(".pg-hidden-space canvas")
@@ -36,6 +36,9 @@ def test_each_view_opens_from_its_button_and_follows_training(page: Page, server
     expect(page.locator("#epoch")).to_have_text("000,060", timeout=20_000)
     wait_until(lambda: page.locator(".pg-metrics canvas").get_attribute("data-auc") != before)
     expect(page.locator(".pg-metrics")).to_contain_text("precision")
+    # a point an epoch on the gradient curves, a line of the legend a layer
+    wait_until(lambda: int(page.locator(".pg-gradients canvas").get_attribute("data-epochs")) >= 50)
+    expect(page.locator(".pg-gradients")).to_contain_text("output: gradient")
     assert errors == []
 
 

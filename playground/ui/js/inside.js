@@ -11,6 +11,7 @@ const INSIDE_CSS = `
 .inside .title small { color: var(--muted); }
 .inside canvas { display: block; }
 .inside table { align-self: flex-start; }
+.inside .glegend { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
 .inside table { font-size: 12px; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .inside td, .inside th { padding: 0 0 0 8px; text-align: right; }
 .inside th:first-child { text-align: left; padding: 0; }
@@ -22,13 +23,15 @@ class InsideViews {
     this.stage = stage;
     this.root = el("div", "inside hidden pg-inside", parent);
     this.parts = {};
-    for (const name of ["hidden_space", "histograms", "metrics"]) {
+    for (const name of ["hidden_space", "gradients", "histograms", "metrics"]) {
       const view = el("div", `view hidden pg-${name.replace("_", "-")}`, this.root);
       const title = el("div", "title", view);
       const canvas = el("canvas", "", view);
       this.parts[name] = {view, title, canvas};
     }
     this.table = el("table", "", this.parts.metrics.view);
+    this.gradLegend = el("div", "glegend", this.parts.gradients.view);
+    this.gradRows = []; // one row an epoch: the epoch, then (norm, ratio, dead) per layer
     this.last = {};
   }
 
@@ -39,11 +42,13 @@ class InsideViews {
     this.root.classList.toggle("hidden", !this.shown.size);
     for (const [name, part] of Object.entries(this.parts)) part.view.classList.toggle("hidden", !this.shown.has(name));
     this.last = {};
+    this.gradRows = [];
     const hs = this.parts.hidden_space.title;
     hs.innerHTML = v.layer_units
       ? `<b>Hidden space</b> <small>(layer ${v.layer + 1}: ${v.layer_units >= 2 ? "units 1 and 2" : "its one unit"}`
         + `${v.layer_units > 2 ? ` of ${v.layer_units}` : ""}; the points and the input plane's grid as it sees them)</small>`
       : "<b>Hidden space</b> <small>(no hidden layer: add one)</small>";
+    this.parts.gradients.title.innerHTML = "<b>Gradient flow</b> <small>(each layer's weight-gradient size an epoch, log scale)</small>";
     this.parts.histograms.title.innerHTML = "<b>Weight histograms</b> <small>(each layer, input side first)</small>";
     this.parts.metrics.title.innerHTML = v.classes
       ? "<b>Metrics</b> <small>(test set)</small>" : "<b>Metrics</b> <small>(for classification)</small>";
@@ -57,6 +62,8 @@ class InsideViews {
     sizeCanvas(this.parts.hidden_space.canvas, this.size, this.size);
     this.histRow = Math.round(44 * k);
     sizeCanvas(this.parts.histograms.canvas, Math.round(260 * k), v.layers * this.histRow);
+    this.gradSize = [Math.round(290 * k), Math.round(170 * k)];
+    sizeCanvas(this.parts.gradients.canvas, ...this.gradSize);
     this.rocSize = v.classes === 2 ? Math.round(200 * k) : 0;
     this.cell = Math.round(Math.min(30, 240 / Math.max(v.classes, 1)) * k);
     const confW = v.classes * this.cell + Math.round(40 * k);
@@ -71,6 +78,14 @@ class InsideViews {
     for (const id of [SECTION.HIDDEN_MESH, SECTION.HIDDEN_POINTS, SECTION.HISTOGRAMS, SECTION.CONFUSION,
       SECTION.PER_CLASS, SECTION.ROC]) if (s[id]) this.last[id] = s[id].slice();
     const L = this.last;
+    const g = s[SECTION.GRADIENTS];
+    if (g) {
+      const rows = this.gradRows, last = rows.length ? rows[rows.length - 1][0] : -1;
+      if (g[0] < last) rows.length = 0; // a new run
+      if (rows.length && g[0] === rows[rows.length - 1][0]) rows.pop();
+      rows.push(Array.from(g));
+    }
+    if (this.shown.has("gradients") && (all || g)) this.paintGradients();
     if (this.shown.has("hidden_space") && L[SECTION.HIDDEN_MESH] && (all || s[SECTION.HIDDEN_MESH])) this.paintHidden();
     if (this.shown.has("histograms") && L[SECTION.HISTOGRAMS] && (all || s[SECTION.HISTOGRAMS])) this.paintHistograms();
     if (this.shown.has("metrics") && L[SECTION.CONFUSION] && (all || s[SECTION.CONFUSION])) this.paintMetrics();
@@ -81,6 +96,7 @@ class InsideViews {
     need(s, SECTION.HIDDEN_MESH, v.mesh * v.mesh * 2);
     if (s[SECTION.HIDDEN_POINTS] && s[SECTION.HIDDEN_POINTS].length % 3) throw new Error("hidden points come in threes");
     need(s, SECTION.HISTOGRAMS, v.layers * (v.bins + 1));
+    need(s, SECTION.GRADIENTS, 1 + 3 * v.layers);
     need(s, SECTION.CONFUSION, v.classes * v.classes);
     need(s, SECTION.PER_CLASS, 3 * v.classes);
     if (s[SECTION.ROC] && (s[SECTION.ROC].length < 4 || s[SECTION.ROC].length % 2)) throw new Error("a ROC curve is a head and pairs");
@@ -153,6 +169,63 @@ class InsideViews {
     ctx.strokeStyle = sc.colors.grid;
     ctx.strokeRect(0.5, 0.5, S - 1, S - 1);
     this.parts.hidden_space.canvas.dataset.points = String(pts.length / 3);
+  }
+
+  paintGradients() {
+    const sc = this.stage.scene, v = sc.views, k = this.k, rows = this.gradRows, [W, H] = this.gradSize;
+    const ctx = this.parts.gradients.canvas.getContext("2d");
+    ctx.clearRect(0, 0, W, H);
+    const left = Math.round(46 * k), top = Math.round(8 * k), bottom = H - Math.round(18 * k), right = W - 6;
+    ctx.strokeStyle = sc.colors.grid;
+    ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
+    if (!rows.length) { this.gradLegend.textContent = "Train an epoch to see the gradients."; return; }
+    let lo = Infinity, hi = -Infinity;
+    for (const r of rows) for (let l = 0; l < v.layers; l++) {
+      const x = r[1 + 3 * l];
+      if (x > 0 && Number.isFinite(x)) { lo = Math.min(lo, Math.log10(x)); hi = Math.max(hi, Math.log10(x)); }
+    }
+    if (!Number.isFinite(lo)) { lo = -1; hi = 0; }
+    lo = Math.floor(lo); hi = Math.max(lo + 1, Math.ceil(hi));
+    const e0 = rows[0][0], e1 = Math.max(rows[rows.length - 1][0], e0 + 1);
+    const X = (e) => left + ((e - e0) / (e1 - e0)) * (right - left);
+    const Y = (x) => bottom - ((Math.log10(x) - lo) / (hi - lo)) * (bottom - top);
+    ctx.font = `${Math.round(10 * k)}px sans-serif`;
+    ctx.fillStyle = sc.colors.muted;
+    ctx.textAlign = "right";
+    for (let d = lo; d <= hi; d++) {
+      ctx.fillText(`1e${d}`, left - 4, Y(10 ** d) + 4);
+      ctx.strokeStyle = sc.colors.grid;
+      ctx.globalAlpha = 0.5;
+      ctx.beginPath(); ctx.moveTo(left, Y(10 ** d)); ctx.lineTo(right, Y(10 ** d)); ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+    ctx.textAlign = "left";
+    ctx.fillText(String(Math.round(e0)), left, H - 4);
+    ctx.textAlign = "right";
+    ctx.fillText(`epoch ${Math.round(e1)}`, right, H - 4);
+    ctx.lineWidth = 1.6 * k;
+    for (let l = 0; l < v.layers; l++) {
+      ctx.strokeStyle = v.layer_colors[l];
+      ctx.beginPath();
+      let pen = false;
+      for (const r of rows) {
+        const x = r[1 + 3 * l];
+        if (!(x > 0) || !Number.isFinite(x)) { pen = false; continue; }
+        (pen ? ctx.lineTo : ctx.moveTo).call(ctx, X(r[0]), Y(x));
+        pen = true;
+      }
+      ctx.stroke();
+    }
+    ctx.lineWidth = 1;
+    ctx.textAlign = "left";
+    const now = rows[rows.length - 1], fmt = (x) => (x > 0 ? x.toExponential(1) : "0");
+    this.gradLegend.innerHTML = [...Array(v.layers).keys()].map((l) => {
+      const name = l === v.layers - 1 ? "output" : `layer ${l + 1}`, dead = now[3 + 3 * l];
+      return `<div><i style="display:inline-block;width:14px;height:3px;vertical-align:middle;background:${v.layer_colors[l]}"></i> `
+        + `${name}: gradient ${fmt(now[1 + 3 * l])}, update/weight ${fmt(now[2 + 3 * l])}`
+        + `${dead ? `, <b>${dead} dead</b>` : ""}</div>`;
+    }).join("");
+    this.parts.gradients.canvas.dataset.epochs = String(rows.length);
   }
 
   paintHistograms() {
