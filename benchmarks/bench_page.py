@@ -1,6 +1,7 @@
 """How smooth the live page is for a person watching it, beside the original.
 
-    python benchmarks/bench_page.py [--seconds 20] [--query "dataset=spiral"] [--epf 10] [--json]
+    python benchmarks/bench_page.py [--seconds 20] [--query "dataset=spiral"] [--epf 10] [--views]
+                                    [--json]
     python benchmarks/bench_page.py --compare [--seconds 10] [--repeats 3] [--json]
     python benchmarks/bench_page.py --frame-cost [--json]
 
@@ -23,7 +24,8 @@ and it prints medians and our-to-their ratios.
 ``--frame-cost`` needs no browser: in one process it times what the server does
 for one frame of each page besides training (building the frame from the
 session and packing it), median of many, beside what training that frame
-costs: the 2-D page on the default setup and the spiral, the MNIST page for a
+costs: the 2-D page on the default setup and the spiral (and the spiral with
+every view inside the network open), the MNIST page for a
 frame with the counter, progress and readouts only, with the weight images,
 and with the test-set views (confusion counts, per-class table, gallery).
 
@@ -98,8 +100,11 @@ async (seconds) => {
 """
 
 
-def measure_ours(base: str, pid: int, browser, query: str, seconds: float, epf: int) -> dict:
-    """Our page's visible frames, epochs and server CPU per frame for ``seconds``."""
+def measure_ours(
+    base: str, pid: int, browser, query: str, seconds: float, epf: int, views: bool = False
+) -> dict:
+    """Our page's visible frames, epochs and server CPU per frame for ``seconds``
+    (``views``: with every view inside the network open)."""
     page = browser.new_page(viewport=VIEWPORT)
     try:
         page.goto(f"{base}/?{query}")
@@ -109,6 +114,11 @@ def measure_ours(base: str, pid: int, browser, query: str, seconds: float, epf: 
         )
         if epf != 1:
             page.get_by_label("Epochs per frame").select_option(str(epf))
+        if views:
+            from playground.ui.inside import VIEWS
+
+            for view in VIEWS.values():
+                page.get_by_role("button", name=view.label).click()
         page.get_by_role("button", name="▶ Play").click()
         time.sleep(2)  # let the loop settle
         cpu0 = cpu_seconds(pid)
@@ -200,13 +210,19 @@ def frame_cost() -> list[dict]:
     """Building and packing one frame of each kind, beside training it (ms, medians)."""
     from playground.experiment import Config, Session
     from playground.ui.digit_frames import DigitFrames, TestPass
+    from playground.ui.inside import VIEWS
     from playground.ui.scene import FrameBuilder
     from playground.ui.theme import LIGHT
 
     rows = []
-    for name, query, _, _ in SETUPS[:2]:
+    cases = [(name, query, ()) for name, query, _, _ in SETUPS[:2]]
+    # (a frame that carries them: they travel ten times a second, the gradients' row always)
+    cases.append((f"{SETUPS[1][0]}, every view inside", SETUPS[1][1], tuple(VIEWS)))
+    for name, query, views in cases:
         session = Session(Config.from_query(query)[0])
         frames = FrameBuilder(LIGHT)
+        frames.views.shown = frozenset(views)
+        frames.views.every_s = 0.0
         frames.scene(session)
         for _ in range(50):
             session.step(1)
@@ -261,6 +277,7 @@ def main() -> None:
     ap.add_argument(
         "--frame-cost", action="store_true", help="in one process, no browser: a frame's cost"
     )
+    ap.add_argument("--views", action="store_true", help="open every view inside the network")
     ap.add_argument("--json", action="store_true", help="end with JSON lines")
     args = ap.parse_args()
     extra = ("--bokeh-frames",) if args.bokeh_frames else ()
@@ -284,12 +301,15 @@ def main() -> None:
         return
     with servers(1, extra) as (base, pids), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-        result = measure_ours(base, pids[0], browser, args.query, args.seconds, args.epf)
+        result = measure_ours(
+            base, pids[0], browser, args.query, args.seconds, args.epf, args.views
+        )
         browser.close()
     result.update(
         seconds=args.seconds,
         query=args.query,
         epochs_per_frame=args.epf,
+        views=args.views,
         frames_through="bokeh" if args.bokeh_frames else "own websocket",
     )
     print(

@@ -25,6 +25,7 @@ VIEW_SECTIONS = {
 def _frame(session: Session, *views: str, **choices) -> dict[Section, np.ndarray]:
     frames = FrameBuilder(LIGHT)
     frames.views.shown = frozenset(views)
+    frames.views.every_s = 0.0
     for name, value in choices.items():
         setattr(frames.views, name, value)
     frames.scene(session)
@@ -141,3 +142,16 @@ def test_gradient_flow_counts_the_relu_units_that_never_fire_on_the_data():
     session.model.set_bias(0, 1, -1e3)
     row = _frame(session, "gradients")[Section.GRADIENTS]
     assert row[3] == 2 and row[6] == 0  # two dead in the hidden layer; none counted at the output
+
+
+def test_the_views_travel_ten_times_a_second_at_most_and_with_every_new_scene():
+    session = Session(dataset="xor", hidden=[4, 2])
+    frames = FrameBuilder(LIGHT)
+    frames.views.shown = frozenset(VIEWS)
+    frames.scene(session)
+    first = unpack(frames.frame(session, 1))[1]
+    second = unpack(frames.frame(session, 2))[1]  # at once: the browser keeps the last
+    assert Section.HIDDEN_MESH in first and not VIEW_SECTIONS & set(second)
+    session.config.hidden = [4, 3]
+    frames.scene(session)
+    assert Section.HIDDEN_MESH in unpack(frames.frame(session, 3))[1]

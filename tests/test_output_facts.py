@@ -96,3 +96,12 @@ def test_the_page_and_the_exporter_draw_every_single_map_output_in_the_same_colo
     # each says "+1, 0.6 sure": the colour of 0.6 on the scale
     same = heat_rgb(LIGHT)[round((0.6 + 1) * 127.5)].astype(int)
     assert np.abs(page - same).max() <= 2
+
+
+def test_raw_class_scores_are_drawn_as_how_sure_their_softmax_is():
+    scores = np.array([[2.0, -1.0], [0.0, 3.0], [-1.0, 0.0]])  # (classes, pixels)
+    facts = OUTPUT_FACTS["scores"]
+    probs = facts.class_probabilities(scores)
+    np.testing.assert_allclose(probs.sum(axis=0), 1.0)
+    np.testing.assert_array_equal(probs.argmax(axis=0), scores.argmax(axis=0))
+    assert (OUTPUT_FACTS["softmax"].class_probabilities(probs) == probs).all()

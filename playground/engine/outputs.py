@@ -36,6 +36,7 @@ class OutputFacts:
     offset: float = 0.0
     by_argmax: bool = False  # one output per class: the largest one wins
     against: int = -1  # if >= 0, ``column`` minus this column is the value drawn
+    probabilities: bool = True  # (by_argmax) the outputs are class probabilities
 
     @property
     def threshold(self) -> float:
@@ -54,6 +55,14 @@ class OutputFacts:
         if self.gain == 1.0 and self.offset == 0.0:
             return values
         return self.gain * values + self.offset
+
+    def class_probabilities(self, outputs: np.ndarray) -> np.ndarray:
+        """``(classes, ...)`` outputs of a one-unit-per-class layer as probabilities
+        (how sure the network is, for drawing): the softmax of raw class scores."""
+        if self.probabilities:
+            return outputs
+        shifted = np.exp(outputs - outputs.max(axis=0, keepdims=True))
+        return shifted / shifted.sum(axis=0, keepdims=True)
 
     def classes(self, outputs: np.ndarray) -> np.ndarray:
         """Class index per row of ``(rows, units)`` network outputs (int64)."""
@@ -80,7 +89,9 @@ OUTPUT_FACTS: MappingProxyType[str, OutputFacts] = MappingProxyType(
         # Raw (linear) class scores, one per class, for the multi-class SVM (hinge)
         # loss; the largest score wins. For two classes s(+1) - s(-1) is drawn: the
         # hinge margin of 1 puts a confidently classified point at ±1 on the scale.
-        "scores": OutputFacts(LINEAR, "hinge", ("hinge",), column=1, against=0, by_argmax=True),
+        "scores": OutputFacts(
+            LINEAR, "hinge", ("hinge",), column=1, against=0, by_argmax=True, probabilities=False
+        ),
     }
 )
 #: Activations the output layer may use, by name -> kernel code.

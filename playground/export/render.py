@@ -69,7 +69,8 @@ def _upscale(grid: np.ndarray, px: int) -> np.ndarray:
 def heatmap(out: np.ndarray, kind: str, output: str, n_classes: int, px: int) -> Image.Image:
     """The boundary image, ``px`` square, from ``predict_grid``'s ``(k, res, res)``."""
     if kind == "multiclass":
-        probs = np.stack([_upscale(p, px) for p in out]).clip(0.0, 1.0)
+        probs = OUTPUT_FACTS[output].class_probabilities(out)
+        probs = np.stack([_upscale(p, px) for p in probs]).clip(0.0, 1.0)
         rgb = class_mix(*class_strength(probs), LIGHT, n_classes)
     else:
         grid = OUTPUT_FACTS[output].to_scale(out)  # on the -1..1 colour scale

@@ -89,6 +89,7 @@ class InsideControls(pn.viewable.Viewer):
     def _set(self, **choice) -> None:
         for name, value in choice.items():
             setattr(self._views, name, value)
+        self._views.changed()
         self._changed()
 
     def __panel__(self):

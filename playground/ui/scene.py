@@ -141,6 +141,7 @@ class FrameBuilder:
         self._key = key
         self._scene_id = self._scene_id % 0xFFFF + 1
         self.losses.resync()
+        self.views.changed()
         self._points_due = self._tiles_due = True
         t = self.theme
         active = set(session.config.features)
@@ -218,7 +219,7 @@ class FrameBuilder:
         """The output grid as uint8: the -1..1 value, or for several classes the
         winning class and how sure (0 a guess, 255 certain) as two planes."""
         if plan.kind == "multiclass":
-            win, strength = class_strength(out)
+            win, strength = class_strength(plan.output_facts.class_probabilities(out))
             if self.discretize:
                 strength = np.ones_like(strength)
             return np.concatenate([win.astype(np.uint8).ravel(), quantize(strength, 0, 1).ravel()])
