@@ -155,3 +155,19 @@ def test_the_views_travel_ten_times_a_second_at_most_and_with_every_new_scene():
     session.config.hidden = [4, 3]
     frames.scene(session)
     assert Section.HIDDEN_MESH in unpack(frames.frame(session, 3))[1]
+
+
+def test_every_lessons_views_are_views_of_the_page():
+    from playground.experiment.lessons import LESSONS
+
+    asked = {v for lesson in LESSONS.values() for v in lesson.views}
+    assert asked and asked <= set(VIEWS)
+
+
+def test_a_lesson_opens_its_views_on_the_page():
+    from playground.ui.shell import create_app
+
+    shell = create_app(query="lesson=vanishing-gradient")
+    assert shell.page().frames.views.shown == {"gradients"}
+    shell.open_lesson("hidden-space")  # opens its own; the open one stays
+    assert shell.page().frames.views.shown == {"gradients", "hidden_space"}

@@ -122,6 +122,35 @@ def _accuracy_gap(s: Session) -> float | None:
     return row["train_accuracy"] - row["test_accuracy"]
 
 
+def _separated_in_last_hidden(s: Session) -> float:
+    """Share of the training points a straight line gets right in the space of
+    the last hidden layer's first two units (the page's hidden-space view): the
+    best line a pocket perceptron finds in a bounded number of steps."""
+    X, labels = s.examples("train")
+    H = s.model.layer_outputs(X)[-2][:2].T.astype(np.float64)
+    A = np.column_stack([H, np.ones(len(H))])
+    y = np.where(np.asarray(labels) > 0, 1.0, -1.0)
+    w, best = np.zeros(3), 0.0
+    for _ in range(2000):
+        right = y * (A @ w) > 0
+        best = max(best, float(right.mean()))
+        if right.all():
+            break
+        i = np.flatnonzero(~right)[0]
+        w += y[i] * A[i]
+    return best
+
+
+def _gradient_ratio(s: Session) -> float:
+    """The output layer's mean weight-gradient norm over the first layer's (last epoch)."""
+    norms = s.gradient_norms
+    return norms[-1] / norms[0] if norms and norms[0] > 0 else math.inf
+
+
+def _output_gradient(s: Session) -> float:
+    return s.gradient_norms[-1]
+
+
 def _recall_spread(s: Session) -> float:
     recall = s.metrics("test")["recall"]
     return float(recall.max() - recall.min())
@@ -156,6 +185,15 @@ FIRST_LAYER_MOVE = Measure(
 UNIT_SPREAD = Measure("largest difference between two units of a hidden layer", _unit_spread)
 R2 = Measure("R² on the test set", lambda s: s.metrics("test")["r2"])
 RECALL_SPREAD = Measure("best minus worst per-digit recall", _recall_spread, percent=True)
+HIDDEN_SEPARATED = Measure(
+    "share of training points a straight line separates in the last hidden layer",
+    _separated_in_last_hidden,
+    percent=True,
+)
+GRADIENT_RATIO = Measure(
+    "output layer's gradient size over the first layer's", _gradient_ratio
+)
+OUTPUT_GRADIENT = Measure("output layer's gradient size in the last epoch", _output_gradient)
 
 
 def epochs_to(loss: float) -> Measure:
@@ -322,6 +360,8 @@ class Lesson:
     watch_for: tuple[str, ...]
     epochs: int  # how long to train to see the point
     checks: tuple[Check, ...] = ()
+    #: The page's views inside the network to open with it (ui/inside.py's names).
+    views: tuple[str, ...] = ()
 
     def config(self, changes: str = "") -> Config:
         """A fresh Config of the preset (with ``changes``, a query fragment, applied)."""
@@ -369,6 +409,10 @@ _COURSE: tuple[tuple, ...] = (
         Final(TEST_ACCURACY, at_most=0.8)),
     ("xor-hidden", "Linear vs non-linear", 300, "dataset=xor&hidden=4",
         Final(TEST_ACCURACY, at_least=0.9)),
+    ("hidden-space", "Linear vs non-linear", 400,
+        "dataset=xor&hidden=4,2&learning_rate=0.1&seed=2",
+        Final(HIDDEN_SEPARATED, at_least=1.0),
+        With("hidden=2", Final(HIDDEN_SEPARATED, at_most=0.95))),
     ("circle-squares", "Feature engineering", 200, "dataset=circle&hidden=&features=x1sq,x2sq",
         Final(TEST_ACCURACY, at_least=0.95),
         Versus("features=x1,x2", TEST_ACCURACY, at_least=1.3)),
@@ -384,6 +428,8 @@ _COURSE: tuple[tuple, ...] = (
     ("vanishing-gradient", "Activations", 300, _DEEP_SIGMOID,
         Final(TRAIN_LOSS, at_least=0.45),
         Final(FIRST_LAYER_MOVE, at_most=0.1),
+        Final(GRADIENT_RATIO, at_least=100),
+        With("activation=relu&init=he", Final(GRADIENT_RATIO, at_most=10)),
         With("activation=tanh", Final(TEST_ACCURACY, at_least=0.95))),
     ("batch-norm", "Regularization", 300, merge_query(_DEEP_SIGMOID, "batch_norm=true"),
         Final(TEST_ACCURACY, at_least=0.95),
@@ -443,6 +489,13 @@ _COURSE: tuple[tuple, ...] = (
     ("several-classes", "Softmax and several classes", 300, "dataset=blobs&n_classes=5&noise=20",
         Final(START_VS_CHANCE, at_least=0.9, at_most=1.15),
         Final(TEST_ACCURACY, at_least=0.8)),
+    ("hinge-vs-cross-entropy", "Softmax and several classes", 300,
+        "dataset=blobs&n_classes=3&noise=20&loss=hinge",
+        Final(TRAIN_LOSS, at_most=0.0),
+        Final(OUTPUT_GRADIENT, at_most=0.0),
+        Final(TEST_ACCURACY, at_least=0.95),
+        With("loss=softmax_ce", Final(OUTPUT_GRADIENT, at_least=1e-4)),
+        With("loss=softmax_ce", Final(TEST_ACCURACY, at_least=0.95))),
     ("mnist-softmax", "Softmax and several classes", 3, merge_query(_MNIST, "hidden=&init=zero"),
         Final(START_VS_CHANCE, at_least=0.999, at_most=1.001),
         Final(TEST_LOSS, at_most=0.6),

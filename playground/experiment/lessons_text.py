@@ -54,6 +54,30 @@ _WORDS = {
             "Test accuracy climbs above 90 %.",
         ),
     ),
+    "hidden-space": dict(
+        title="A layer bends the plane until a line will do",
+        explanation=(
+            "Each layer applies an affine map (it rotates, scales, shears and shifts the "
+            "plane) and then a non-linearity that bends it. The Hidden space view shows the "
+            "training points where the last hidden layer puts them, its two units as x and y, "
+            "with the input plane's grid bent the same way. The output neuron can only draw a "
+            "straight line in that space, so the layers below must untangle XOR's four "
+            "quadrants until one line separates the colours."
+        ),
+        try_this=(
+            "Press Play and watch the points move in the Hidden space view.",
+            "Pick layer 1 in the Hidden layer menu: its four units are shown two at a time.",
+            "Remove the first hidden layer (− layer twice, then + layer) to keep only two "
+            "units: the points stay tangled.",
+        ),
+        watch_for=(
+            "At first the grid is barely bent and the two colours are mixed.",
+            "By epoch 400 a straight line separates every training point in the hidden space.",
+            "With two hidden units alone, no line separates them all: XOR's quadrants meet "
+            "at the axes, and two bends are not enough.",
+        ),
+        views=("hidden_space",),
+    ),
     "circle-squares": dict(
         title="The right features make a hard problem easy",
         explanation=(
@@ -147,7 +171,11 @@ _WORDS = {
             "The training loss stays near 0.5, where it started.",
             "The first layer's weights move less than a tenth as much as the output layer's.",
             "With tanh the same network passes 95 % test accuracy.",
+            "In the Gradient flow view the first layer's curve sits more than a hundred "
+            "times below the output's; with ReLU and He initialization they stay within ten "
+            "times of each other.",
         ),
+        views=("gradients",),
     ),
     "batch-norm": dict(
         title="Batch normalization rescues the deep sigmoid network",
@@ -512,6 +540,30 @@ _WORDS = {
             "The starting loss is close to ln 5 ≈ 1.61 (within 15 %).",
             "Five coloured regions appear and test accuracy passes 80 %.",
         ),
+    ),
+    "hinge-vs-cross-entropy": dict(
+        title="The SVM loss is satisfied; cross-entropy never is",
+        explanation=(
+            "Two losses for several classes. The multi-class SVM (hinge) loss asks each wrong "
+            "class's score to stay at least 1 below the right one's and charges nothing once "
+            "it is: here every training point clears its margin, the loss is exactly 0 and so "
+            "is the gradient, and training stops changing the network. Softmax cross-entropy "
+            "always wants the right class a little more probable: its loss only approaches 0 "
+            "and its gradient keeps pushing the scores apart."
+        ),
+        try_this=(
+            "Press Play and watch the training loss reach 0.000.",
+            "Open the Gradient flow view: the output's gradient drops out of the chart "
+            "(it is exactly 0).",
+            "Set Loss to softmax_ce under More knobs (Output auto picks softmax) and play "
+            "again.",
+        ),
+        watch_for=(
+            "With hinge the training loss and the output layer's gradient are exactly 0.",
+            "With cross-entropy the loss is small but never 0, and the gradient stays.",
+            "Both classify the test points alike, above 95 %.",
+        ),
+        views=("gradients",),
     ),
     "mnist-softmax": dict(
         title="MNIST: the loss at chance is ln 10",

@@ -71,6 +71,10 @@ class InsideControls(pn.viewable.Viewer):
         """Open exactly these views (an embedded page's ``show=``)."""
         self.toggle.value = [n for n in VIEWS if n in names]
 
+    def open(self, names) -> None:
+        """Open these views too (a lesson's); the open ones stay open."""
+        self.toggle.value = [n for n in VIEWS if n in names or n in self.toggle.value]
+
     def sync(self, session: Session) -> None:
         """The choices that depend on the network: its hidden layers, two classes."""
         hidden = session.model.sizes[1:-1]

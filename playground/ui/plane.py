@@ -455,6 +455,9 @@ class Playground(TrainingPage):
         self.frames.points_changed()
         self._render()
 
+    def open_views(self, names) -> None:
+        self.inside.open(names)
+
     def _views_changed(self) -> None:
         self.inside.sync(self.session)
         self._render()

@@ -313,6 +313,7 @@ class Shell(pn.viewable.Viewer):
         )
         self._show_lesson_card(options.lesson)
         self._stop_where_the_lesson_ends(options.lesson)
+        self._open_the_lessons_views(options.lesson)
         self._layout = pn.Column(
             header,
             self.help,
@@ -390,6 +391,7 @@ class Shell(pn.viewable.Viewer):
             page.redraw()
             self.show(mode)
         self._stop_where_the_lesson_ends(name)
+        self._open_the_lessons_views(name)
         self._sync_url()
 
     def _stop_where_the_lesson_ends(self, name: str) -> None:
@@ -401,6 +403,13 @@ class Shell(pn.viewable.Viewer):
             page.set_stop(None)
         if lesson is not None:
             self.page().set_stop(lesson.epochs, "as the lesson says")
+
+    def _open_the_lessons_views(self, name: str) -> None:
+        """Open the views inside the network a lesson is about (gradient flow for
+        the vanishing gradient); others stay as the person left them."""
+        lesson = LESSONS.get(name)
+        if lesson is not None and lesson.views:
+            self.page().open_views(lesson.views)
 
     def _place_lesson_card(self) -> None:
         """Put the lesson card in the shown page's side column, or above the page."""

@@ -226,6 +226,9 @@ class TrainingPage(pn.viewable.Viewer):
         self.notice.object = _escaped([text])
         self.notice.visible = True
 
+    def open_views(self, names) -> None:
+        """Open these views inside the network, if the page has them (a lesson asks)."""
+
     def resume(self) -> None:
         """Play again after an automatic pause (tab hidden, nobody there)."""
         self._resumed_at = time.monotonic()
