@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import conv as cv
 from . import network as nw
 from .activations import HIDDEN_ACTIVATIONS
 from .init import INITS, init_layer
@@ -29,6 +30,8 @@ MAX_DROPOUT = 0.9
 MAX_LEARNING_RATE = 10.0
 MAX_REG_RATE = 10.0
 MAX_DECAY_EVERY = 100_000
+MAX_CONV_LAYERS = 3
+MAX_FILTERS = 32
 REGULARIZATIONS = ("none", "l1", "l2", "elastic")
 #: Share of the rate that elastic net gives to L1 (the rest goes to L2).
 ELASTIC_L1_RATIO = 0.5
@@ -104,6 +107,17 @@ class MLP:
     layer. ``seed`` fixes the initial weights, the shuffling and the dropout
     masks. ``dtype`` is float64 for the small 2-D networks (exact gradients)
     and float32 where speed matters (MNIST).
+
+    ``conv`` adds a convolutional front end (see :mod:`.conv`): one conv layer
+    per entry (its number of filters), each ``kernel`` x ``kernel`` with stride 1
+    and 'same' zero padding, then ``conv_activation`` (default: ``activation``),
+    then ``pool`` ("max", "average" or "none", 2x2 with stride 2). The inputs
+    are then images of ``input_shape`` = (channels, height, width), flattened
+    channel, row, column into ``n_inputs`` columns; the last stage's maps are
+    flattened the same way into the dense ``hidden`` layers. Batch norm
+    (per channel), dropout (on each stage's output), L1/L2 (on the kernels)
+    and every optimizer apply to the conv layers too. ``sizes`` lists the
+    dense part, from the flattened maps to the outputs.
     """
 
     momentum = _Hyper(nw.MOMENTUM, 0.0, 0.999, "Momentum coefficient (momentum, nesterov).")
@@ -143,8 +157,15 @@ class MLP:
         rho: float = 0.9,
         seed: int = 0,
         dtype: str = "float64",
+        conv: Sequence[int] = (),
+        kernel: int = 5,
+        pool: str = "max",
+        conv_activation: str | None = None,
+        input_shape: Sequence[int] | None = None,
     ):
         n_inputs = _count("n_inputs", n_inputs, 1, MAX_INPUTS)
+        self.n_inputs = n_inputs
+        self._check_conv(n_inputs, conv, kernel, pool, conv_activation, activation, input_shape)
         n_outputs = _count("n_outputs", n_outputs, 1, MAX_OUTPUTS)
         hidden = tuple(hidden)
         if len(hidden) > MAX_HIDDEN_LAYERS:
@@ -175,7 +196,7 @@ class MLP:
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
             raise ValueError(f"seed must be a whole number, got {seed!r}")
 
-        self.sizes = (n_inputs, *hidden, n_outputs)
+        self.sizes = (self._flat_inputs, *hidden, n_outputs)
         self.activations = (*acts, output)
         self.loss_name = loss
         self.optimizer_name = optimizer
@@ -209,13 +230,64 @@ class MLP:
         self.epoch = 0
 
     # ---------------------------------------------------------------- layout
+    def _check_conv(self, n_inputs, conv, kernel, pool, conv_activation, activation, shape):
+        """Validate the conv front end; sets ``conv``, ``kernel``, ``pool`` and friends."""
+        conv = tuple(conv)
+        if len(conv) > MAX_CONV_LAYERS:
+            raise ValueError(f"at most {MAX_CONV_LAYERS} conv layers are allowed, got {len(conv)}")
+        self.conv = tuple(_count("conv layer filters", f, 1, MAX_FILTERS) for f in conv)
+        self.kernel = kernel
+        self.pool = _choice("pool", pool, cv.POOLS)
+        self.input_shape = None
+        self._flat_inputs = n_inputs
+        if not self.conv:
+            return
+        if kernel not in cv.KERNEL_SIZES:
+            raise ValueError(f"kernel must be one of {cv.KERNEL_SIZES}, got {kernel!r}")
+        if conv_activation is None:
+            if not isinstance(activation, str):
+                raise ValueError("give conv_activation when activation is one name per layer")
+            conv_activation = activation
+        self.conv_activation = _choice("conv activation", conv_activation, HIDDEN_ACTIVATIONS)
+        if shape is None or len(tuple(shape)) != 3:
+            raise ValueError("conv layers need input_shape = (channels, height, width)")
+        c, h, w = (_count("input_shape entry", x, 1, MAX_INPUTS) for x in shape)
+        if c * h * w != n_inputs:
+            raise ValueError(f"input_shape {(c, h, w)} has {c * h * w} values, not {n_inputs}")
+        if pool != "none" and min(h, w) >> len(self.conv) < 1:
+            raise ValueError(
+                f"{len(self.conv)} 2x2 poolings shrink a {h}x{w} image to nothing; "
+                "use fewer conv layers or pool='none'"
+            )
+        self.input_shape = (c, h, w)
+        for _ in self.conv:
+            h, w = (h // 2, w // 2) if pool != "none" else (h, w)
+        self._flat_inputs = self.conv[-1] * h * w
+
     def _build(self, rng: np.random.Generator) -> None:
-        """Lay out every parameter in one vector and initialise it."""
+        """Lay out every parameter in one vector and initialise it.
+
+        Conv stages come first (in the vector and in unit numbering), then the
+        dense layers, whose first one reads the last stage's output block.
+        """
+        if self.conv:
+            front = cv.build_front(
+                self.input_shape,
+                self.conv,
+                self.kernel,
+                cv.POOLS[self.pool],
+                HIDDEN_ACTIVATIONS[self.conv_activation],
+                self.batch_norm,
+                self.init_name,
+                rng,
+            )
+            self._conv, chunks, mask, unit, offset, _ = front
+            u_in = int(self._conv[-1, cv.KU_OUT])
+        else:
+            self._conv = cv.empty_table()
+            chunks, mask, offset, unit, u_in = [], [], 0, self.sizes[0], 0
         n_layers = len(self.sizes) - 1
         layout = np.zeros((n_layers, nw.LAYOUT_COLUMNS), dtype=np.int64)
-        chunks, mask = [], []
-        offset, unit = 0, self.sizes[0]
-        u_in = 0
         for l in range(n_layers):
             n_in, n_out = self.sizes[l], self.sizes[l + 1]
             W, b = init_layer(self.init_name, n_in, n_out, rng)
@@ -309,9 +381,9 @@ class MLP:
         if self._known(X):
             return X
         original, X = X, np.asarray(X)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0] or X.shape[0] == 0:
+        if X.ndim != 2 or X.shape[1] != self.n_inputs or X.shape[0] == 0:
             raise ValueError(
-                f"inputs must have shape (n_points, {self.sizes[0]}) with n_points >= 1, "
+                f"inputs must have shape (n_points, {self.n_inputs}) with n_points >= 1, "
                 f"got {X.shape}"
             )
         X = np.ascontiguousarray(X, dtype=self.dtype)
@@ -350,6 +422,7 @@ class MLP:
                 self._counters,
                 self._regmask,
                 self._layout,
+                self._conv,
                 self._hp,
                 self._loss,
                 self._opt,
@@ -436,11 +509,13 @@ class MLP:
             self._params,
             self._grad,
             self._layout,
+            self._conv,
             self._hp,
             self._loss,
             self._run_mean,
             self._run_var,
             bufs,
+            nw.conv_scratch(self._conv, n, self.dtype),
             self._state,
             train,
         )
@@ -448,6 +523,11 @@ class MLP:
             self._params, self._grad, self._regmask, self._hp[nw.L1], self._hp[nw.L2]
         )
         return float(total) / n, self._split(self._grad)
+
+    @property
+    def conv_gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The conv part of :attr:`gradients`, shaped as :meth:`get_conv_weights`."""
+        return self._split_conv(self._grad)
 
     @property
     def gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -465,6 +545,7 @@ class MLP:
             Y,
             self._params,
             self._layout,
+            self._conv,
             self._hp,
             self._loss,
             self._run_mean,
@@ -498,12 +579,15 @@ class MLP:
         are far more than a colour map can show.
         """
         X = self._frame_inputs(X)
-        n, first = X.shape[0], self.sizes[0]
+        n, first = X.shape[0], int(self._layout[0, nw.U_OUT])
         with np.errstate(over="ignore"):  # a diverged network's huge weights become inf
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         if self.n_units * n <= FRAME_MAX_VALUES:
             bufs = self._frame_scratch(n)
-            nw.forward_all(X, f32[0], self._layout, self._hp, f32[1], f32[2], bufs)
+            cols = nw.conv_scratch(self._conv, n, np.float32)
+            nw.forward_all(
+                X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols
+            )
             out = bufs[nw.A_, first:].copy()
         else:  # too large for one piece: evaluate in chunks
             out = np.empty((self.n_units - first, n), dtype=np.float32)
@@ -512,6 +596,7 @@ class MLP:
                 X[:0],
                 f32[0],
                 self._layout,
+                self._conv,
                 self._hp,
                 self._loss,
                 f32[1],
@@ -521,6 +606,34 @@ class MLP:
                 False,
             )
         return np.split(out, np.cumsum(self.sizes[1:])[:-1])
+
+    def feature_maps(self, X) -> dict[str, np.ndarray]:
+        """Every conv layer's and pooling's maps for a few images, in one call.
+
+        Returns ``{"conv1": (n, C, H, W), "pool1": (n, C, H/2, W/2), "conv2": ...}``
+        in float32, evaluation mode (running batch-norm statistics, no dropout):
+        what the page draws for the digit under the pointer. Conv maps are after
+        the activation. One forward pass serves every layer.
+        """
+        if not self.conv:
+            return {}
+        X = self._frame_inputs(X)
+        n = X.shape[0]
+        with np.errstate(over="ignore"):
+            f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
+        bufs = np.empty((nw.N_BUFS, self.n_units, n), dtype=np.float32)
+        cols = nw.conv_scratch(self._conv, n, np.float32)
+        nw.forward_all(X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols)
+        maps = {}
+        for s, row in enumerate(self._conv, start=1):
+            c, h, w = int(row[cv.C_OUT]), int(row[cv.HEIGHT]), int(row[cv.WIDTH])
+            blocks = [("conv", int(row[cv.KU_CONV]), h, w)]
+            if row[cv.POOL] != cv.NO_POOL:
+                blocks.append(("pool", int(row[cv.KU_OUT]), h // 2, w // 2))
+            for name, u, hh, ww in blocks:
+                block = bufs[nw.A_, u : u + c * hh * ww].reshape(c, hh, ww, n)
+                maps[f"{name}{s}"] = np.ascontiguousarray(block.transpose(3, 0, 1, 2))
+        return maps
 
     def _frame_inputs(self, X) -> np.ndarray:
         """X checked and in float32; for a read-only array passed again (the
@@ -560,8 +673,44 @@ class MLP:
         return out
 
     def get_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Copies of ``(W[n_out, n_in], b[n_out])`` for each layer, input side first."""
+        """Copies of ``(W[n_out, n_in], b[n_out])`` for each dense layer, input side first."""
         return self._split(self._params)
+
+    def _split_conv(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for row in self._conv:
+            c_in, c_out, k = row[cv.C_IN], row[cv.C_OUT], row[cv.KSIZE]
+            w, b = row[cv.KW_OFF], row[cv.KB_OFF]
+            out.append(
+                (
+                    flat[w : w + c_out * c_in * k * k].reshape(c_out, c_in, k, k).copy(),
+                    flat[b : b + c_out].copy(),
+                )
+            )
+        return out
+
+    def get_conv_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of ``(K[C_out, C_in, k, k], b[C_out])`` per conv layer (torch's layout)."""
+        return self._split_conv(self._params)
+
+    def set_conv_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Replace every conv layer's kernels and biases (shapes as ``get_conv_weights``)."""
+        if len(weights) != len(self._conv):
+            raise ValueError(f"expected {len(self._conv)} conv layers, got {len(weights)}")
+        new = self._params.copy()
+        for s, ((K, b), row) in enumerate(zip(weights, self._conv)):
+            K, b = np.asarray(K, dtype=np.float64), np.asarray(b, dtype=np.float64)
+            shape = (int(row[cv.C_OUT]), int(row[cv.C_IN]), int(row[cv.KSIZE]), int(row[cv.KSIZE]))
+            if K.shape != shape or b.shape != shape[:1]:
+                raise ValueError(
+                    f"conv layer {s}: expected K {shape} and b {shape[:1]}, "
+                    f"got {K.shape} and {b.shape}"
+                )
+            if not (np.isfinite(K).all() and np.isfinite(b).all()):
+                raise ValueError(f"conv layer {s}: weights contain NaN or infinite values")
+            new[row[cv.KW_OFF] : row[cv.KW_OFF] + K.size] = K.ravel()
+            new[row[cv.KB_OFF] : row[cv.KB_OFF] + b.size] = b
+        self._params[:] = new
 
     def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
         """Replace every layer's weights and biases (shapes as ``get_weights``)."""
