@@ -15,6 +15,7 @@ import numpy as np
 
 from . import conv as cv
 from . import network as nw
+from . import slots as sl
 from .activations import HIDDEN_ACTIVATIONS
 from .init import INITS, init_layer
 from .losses import LOSS_OUTPUTS, LOSSES
@@ -120,15 +121,15 @@ class MLP:
     dense part, from the flattened maps to the outputs.
     """
 
-    momentum = _Hyper(nw.MOMENTUM, 0.0, 0.999, "Momentum coefficient (momentum, nesterov).")
-    beta1 = _Hyper(nw.BETA1, 0.0, 0.9999, "Adam/NAdam first-moment decay.")
-    beta2 = _Hyper(nw.BETA2, 0.0, 0.99999, "Adam/NAdam second-moment decay.")
-    eps = _Hyper(nw.EPS, 1e-12, 1.0, "Added to the denominator of adaptive optimizers.")
-    rho = _Hyper(nw.RHO, 0.0, 0.9999, "RMSProp's decay of the squared-gradient average.")
-    clip_norm = _Hyper(nw.CLIP, 0.0, 1e6, "Largest gradient L2 norm per step (0: no clipping).")
-    dropout = _Hyper(nw.DROPOUT, 0.0, MAX_DROPOUT, "Probability of dropping a hidden unit.")
-    bn_momentum = _Hyper(nw.BN_MOMENTUM, 0.0, 1.0, "Weight of a batch in running BN stats.")
-    huber_delta = _Hyper(nw.HUBER, 1e-6, 1e6, "Error beyond which Huber loss is linear.")
+    momentum = _Hyper(sl.MOMENTUM, 0.0, 0.999, "Momentum coefficient (momentum, nesterov).")
+    beta1 = _Hyper(sl.BETA1, 0.0, 0.9999, "Adam/NAdam first-moment decay.")
+    beta2 = _Hyper(sl.BETA2, 0.0, 0.99999, "Adam/NAdam second-moment decay.")
+    eps = _Hyper(sl.EPS, 1e-12, 1.0, "Added to the denominator of adaptive optimizers.")
+    rho = _Hyper(sl.RHO, 0.0, 0.9999, "RMSProp's decay of the squared-gradient average.")
+    clip_norm = _Hyper(sl.CLIP, 0.0, 1e6, "Largest gradient L2 norm per step (0: no clipping).")
+    dropout = _Hyper(sl.DROPOUT, 0.0, MAX_DROPOUT, "Probability of dropping a hidden unit.")
+    bn_momentum = _Hyper(sl.BN_MOMENTUM, 0.0, 1.0, "Weight of a batch in running BN stats.")
+    huber_delta = _Hyper(sl.HUBER, 1e-6, 1e6, "Error beyond which Huber loss is linear.")
 
     def __init__(
         self,
@@ -211,8 +212,8 @@ class MLP:
         self._partial: dict = {}  # the epoch being trained in slices (train_partial)
         self._checked: tuple[np.ndarray, ...] = ()  # read-only arrays already validated
 
-        self._hp = np.zeros(nw.N_HP)
-        self._hp[nw.BN_EPS] = 1e-5
+        self._hp = np.zeros(sl.N_HP)
+        self._hp[sl.BN_EPS] = 1e-5
         self.bn_momentum = 0.1
         self.huber_delta = 1.0
         self.momentum, self.beta1, self.beta2, self.eps, self.rho = (
@@ -287,22 +288,22 @@ class MLP:
             self._conv = cv.empty_table()
             chunks, mask, offset, unit, u_in = [], [], 0, self.sizes[0], 0
         n_layers = len(self.sizes) - 1
-        layout = np.zeros((n_layers, nw.LAYOUT_COLUMNS), dtype=np.int64)
+        layout = np.zeros((n_layers, sl.LAYOUT_COLUMNS), dtype=np.int64)
         for l in range(n_layers):
             n_in, n_out = self.sizes[l], self.sizes[l + 1]
             W, b = init_layer(self.init_name, n_in, n_out, rng)
-            layout[l, nw.N_IN], layout[l, nw.N_OUT] = n_in, n_out
-            layout[l, nw.W_OFF], layout[l, nw.B_OFF] = offset, offset + W.size
-            layout[l, nw.U_IN], layout[l, nw.U_OUT] = u_in, unit
-            layout[l, nw.ACT] = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
+            layout[l, sl.N_IN], layout[l, sl.N_OUT] = n_in, n_out
+            layout[l, sl.W_OFF], layout[l, sl.B_OFF] = offset, offset + W.size
+            layout[l, sl.U_IN], layout[l, sl.U_OUT] = u_in, unit
+            layout[l, sl.ACT] = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
                 self.activations[l]
             ]
             chunks += [W.ravel(), b]
             mask += [np.ones(W.size), np.zeros(n_out)]
             offset += W.size + n_out
-            layout[l, nw.G_OFF] = -1
+            layout[l, sl.G_OFF] = -1
             if self.batch_norm and l < n_layers - 1:
-                layout[l, nw.G_OFF] = offset
+                layout[l, sl.G_OFF] = offset
                 chunks += [np.ones(n_out), np.zeros(n_out)]
                 mask += [np.zeros(2 * n_out)]
                 offset += 2 * n_out
@@ -361,7 +362,7 @@ class MLP:
         l1 = {"l1": rate, "elastic": rate * ELASTIC_L1_RATIO}.get(kind, 0.0)
         l2 = {"l2": rate, "elastic": rate * (1 - ELASTIC_L1_RATIO)}.get(kind, 0.0)
         self.regularization, self.reg_rate = kind, rate
-        self._hp[nw.L1], self._hp[nw.L2] = l1, l2
+        self._hp[sl.L1], self._hp[sl.L2] = l1, l2
 
     # ------------------------------------------------------------ checks
     def _known(self, A) -> bool:
@@ -408,7 +409,7 @@ class MLP:
 
     # ----------------------------------------------------------- training
     def _train(self, X, Y, idx: np.ndarray, batch_size: int) -> float:
-        self._hp[nw.LR] = self.current_learning_rate
+        self._hp[sl.LR] = self.current_learning_rate
         return float(
             nw.train_batches(
                 X,
@@ -500,7 +501,7 @@ class MLP:
         X = self._inputs(X)
         Y = self._targets(Y, X.shape[0])
         n = X.shape[0]
-        bufs = np.empty((nw.N_BUFS, self.n_units, n), dtype=self.dtype)
+        bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=self.dtype)
         total = nw.loss_and_gradient(
             X,
             Y,
@@ -520,7 +521,7 @@ class MLP:
             train,
         )
         add_penalty_gradient(
-            self._params, self._grad, self._regmask, self._hp[nw.L1], self._hp[nw.L2]
+            self._params, self._grad, self._regmask, self._hp[sl.L1], self._hp[sl.L2]
         )
         return float(total) / n, self._split(self._grad)
 
@@ -579,7 +580,7 @@ class MLP:
         are far more than a colour map can show.
         """
         X = self._frame_inputs(X)
-        n, first = X.shape[0], int(self._layout[0, nw.U_OUT])
+        n, first = X.shape[0], int(self._layout[0, sl.U_OUT])
         with np.errstate(over="ignore"):  # a diverged network's huge weights become inf
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         if self.n_units * n <= FRAME_MAX_VALUES:
@@ -588,7 +589,7 @@ class MLP:
             nw.forward_all(
                 X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols
             )
-            out = bufs[nw.A_, first:].copy()
+            out = bufs[sl.A_, first:].copy()
         else:  # too large for one piece: evaluate in chunks
             out = np.empty((self.n_units - first, n), dtype=np.float32)
             nw.evaluate(
@@ -621,7 +622,7 @@ class MLP:
         n = X.shape[0]
         with np.errstate(over="ignore"):
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
-        bufs = np.empty((nw.N_BUFS, self.n_units, n), dtype=np.float32)
+        bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=np.float32)
         cols = nw.conv_scratch(self._conv, n, np.float32)
         nw.forward_all(X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols)
         maps = {}
@@ -631,7 +632,7 @@ class MLP:
             if row[cv.POOL] != cv.NO_POOL:
                 blocks.append(("pool", int(row[cv.KU_OUT]), h // 2, w // 2))
             for name, u, hh, ww in blocks:
-                block = bufs[nw.A_, u : u + c * hh * ww].reshape(c, hh, ww, n)
+                block = bufs[sl.A_, u : u + c * hh * ww].reshape(c, hh, ww, n)
                 maps[f"{name}{s}"] = np.ascontiguousarray(block.transpose(3, 0, 1, 2))
         return maps
 
@@ -652,7 +653,7 @@ class MLP:
         Reusing it avoids a fresh multi-megabyte allocation, and its page
         faults, on every frame.
         """
-        shape = (nw.N_BUFS, self.n_units, n)
+        shape = (sl.N_BUFS, self.n_units, n)
         if getattr(self, "_frame_bufs", None) is None or self._frame_bufs.shape != shape:
             self._frame_bufs = np.empty(shape, dtype=np.float32)
         return self._frame_bufs
@@ -660,13 +661,13 @@ class MLP:
     def penalty(self) -> float:
         """The regularisation penalty l1 sum|w| + l2/2 sum w^2 over weights."""
         w = self._params[self._regmask != 0].astype(np.float64)
-        return float(self._hp[nw.L1] * np.abs(w).sum() + 0.5 * self._hp[nw.L2] * (w @ w))
+        return float(self._hp[sl.L1] * np.abs(w).sum() + 0.5 * self._hp[sl.L2] * (w @ w))
 
     # ------------------------------------------------------ weights access
     def _split(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         out = []
         for row in self._layout:
-            w, b, n_in, n_out = row[nw.W_OFF], row[nw.B_OFF], row[nw.N_IN], row[nw.N_OUT]
+            w, b, n_in, n_out = row[sl.W_OFF], row[sl.B_OFF], row[sl.N_IN], row[sl.N_OUT]
             out.append(
                 (flat[w : w + n_in * n_out].reshape(n_out, n_in).copy(), flat[b : b + n_out].copy())
             )
@@ -719,7 +720,7 @@ class MLP:
         new = self._params.copy()
         for l, ((W, b), row) in enumerate(zip(weights, self._layout)):
             W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
-            n_in, n_out = row[nw.N_IN], row[nw.N_OUT]
+            n_in, n_out = row[sl.N_IN], row[sl.N_OUT]
             if W.shape != (n_out, n_in) or b.shape != (n_out,):
                 raise ValueError(
                     f"layer {l}: expected W {(n_out, n_in)} and b {(n_out,)}, "
@@ -727,22 +728,22 @@ class MLP:
                 )
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"layer {l}: weights contain NaN or infinite values")
-            new[row[nw.W_OFF] : row[nw.W_OFF] + W.size] = W.ravel()
-            new[row[nw.B_OFF] : row[nw.B_OFF] + n_out] = b
+            new[row[sl.W_OFF] : row[sl.W_OFF] + W.size] = W.ravel()
+            new[row[sl.B_OFF] : row[sl.B_OFF] + n_out] = b
         self._params[:] = new
 
     def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
         """Set one edge's weight (the page lets a user type a new one)."""
         row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
-        j = _count("out_unit", out_unit, 0, int(row[nw.N_OUT]) - 1)
-        k = _count("in_unit", in_unit, 0, int(row[nw.N_IN]) - 1)
-        self._params[row[nw.W_OFF] + j * row[nw.N_IN] + k] = _number("weight", value, -1e6, 1e6)
+        j = _count("out_unit", out_unit, 0, int(row[sl.N_OUT]) - 1)
+        k = _count("in_unit", in_unit, 0, int(row[sl.N_IN]) - 1)
+        self._params[row[sl.W_OFF] + j * row[sl.N_IN] + k] = _number("weight", value, -1e6, 1e6)
 
     def set_bias(self, layer: int, unit: int, value: float) -> None:
         """Set one neuron's bias."""
         row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
-        j = _count("unit", unit, 0, int(row[nw.N_OUT]) - 1)
-        self._params[row[nw.B_OFF] + j] = _number("bias", value, -1e6, 1e6)
+        j = _count("unit", unit, 0, int(row[sl.N_OUT]) - 1)
+        self._params[row[sl.B_OFF] + j] = _number("bias", value, -1e6, 1e6)
 
     def is_finite(self) -> bool:
         """False once any parameter has become NaN or infinite (divergence)."""
