@@ -167,3 +167,31 @@ def test_bad_conv_arguments_fail_with_a_message_saying_what_is_allowed(kw, messa
 def test_poolings_that_shrink_the_image_to_nothing_are_refused():
     with pytest.raises(ValueError, match="nothing"):
         MLP(16, (), 2, conv=(2, 2, 2), input_shape=(1, 4, 4), kernel=3)
+
+
+def test_l1_drives_conv_kernel_taps_to_exact_zeros_but_never_biases(rng):
+    X = rng.random((32, 64))
+    Y = np.eye(3)[rng.integers(0, 3, 32)]
+    net = MLP(
+        64,
+        (),
+        3,
+        conv=(4,),
+        kernel=3,
+        input_shape=(1, 8, 8),
+        activation="relu",
+        output="softmax",
+        loss="softmax_ce",
+        regularization="l1",
+        reg_rate=0.05,
+        learning_rate=0.1,
+        init="tfp",  # biases start at 0.1; L1 snapping to zero must skip them
+        seed=3,
+    )
+    for _ in range(20):
+        net.train_epoch(X, Y, 8)
+    kernels, biases = net.get_conv_weights()[0]
+    assert (
+        kernels == 0
+    ).mean() > 0.25  # sparsity, as on the dense edges (0.33-0.58 over seeds 0-4)
+    assert np.all(biases != 0)
