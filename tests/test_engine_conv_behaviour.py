@@ -53,6 +53,12 @@ def test_feature_maps_returns_every_conv_and_pool_map_in_one_call(rng):
     np.testing.assert_allclose(one["conv2"][0], maps["conv2"][1], rtol=1e-5, atol=1e-6)
 
 
+def test_feature_maps_refuses_more_images_than_its_scratch_is_meant_for():
+    net = small_cnn()
+    with pytest.raises(ValueError, match="at most 64 images"):
+        net.feature_maps(np.zeros((65, 784), np.float32))
+
+
 def test_average_pooling_maps_are_the_means_of_their_windows(rng):
     net = small_cnn(pool="average")
     maps = net.feature_maps(rng.random((2, 784)).astype(np.float32))

@@ -39,6 +39,9 @@ ELASTIC_L1_RATIO = 0.5
 DTYPES = {"float32": np.float32, "float64": np.float64}
 #: ``layer_outputs`` evaluates in one piece up to this many unit values.
 FRAME_MAX_VALUES = 2_000_000
+#: ``feature_maps`` takes at most this many images: its one-pass scratch is
+#: about 0.85 MB per MNIST image for conv (8, 16), so 64 images stay near 55 MB.
+MAX_MAP_IMAGES = 64
 
 
 def _read_only(A: np.ndarray) -> np.ndarray:
@@ -620,6 +623,8 @@ class MLP:
             return {}
         X = self._frame_inputs(X)
         n = X.shape[0]
+        if n > MAX_MAP_IMAGES:
+            raise ValueError(f"feature_maps takes at most {MAX_MAP_IMAGES} images, got {n}")
         with np.errstate(over="ignore"):
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=np.float32)
