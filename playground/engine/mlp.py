@@ -240,14 +240,15 @@ class MLP:
         if len(conv) > MAX_CONV_LAYERS:
             raise ValueError(f"at most {MAX_CONV_LAYERS} conv layers are allowed, got {len(conv)}")
         self.conv = tuple(_count("conv layer filters", f, 1, MAX_FILTERS) for f in conv)
-        self.kernel = kernel
         self.pool = _choice("pool", pool, cv.POOLS)
-        self.input_shape = None
+        self.kernel = kernel
+        self.conv_activation = self.input_shape = None
         self._flat_inputs = n_inputs
         if not self.conv:
             return
-        if kernel not in cv.KERNEL_SIZES:
+        if isinstance(kernel, bool) or kernel not in cv.KERNEL_SIZES:
             raise ValueError(f"kernel must be one of {cv.KERNEL_SIZES}, got {kernel!r}")
+        self.kernel = int(kernel)
         if conv_activation is None:
             if not isinstance(activation, str):
                 raise ValueError("give conv_activation when activation is one name per layer")
