@@ -151,3 +151,17 @@ def test_a_whole_small_conv_net_has_correct_gradients(rng, activation):
     net.set_regularization("l2", 0.01)
     X, Y = batch(rng, (1, 8, 8), n=5)
     check_gradients(net, X, Y)
+
+
+def test_float32_conv_net_computes_the_float64_gradients_to_single_precision(rng):
+    """MNIST trains in float32 (BLAS sgemm): same weights, same batch, same gradient."""
+    kw = dict(kernel=5, pool="max", hidden=(6,), activation="relu", batch_norm=True)
+    wide, narrow = (
+        conv_net((2, 8, 8), (3, 4), **kw),
+        conv_net((2, 8, 8), (3, 4), dtype="float32", **kw),
+    )
+    X, Y = batch(rng, (2, 8, 8), n=9)
+    loss64, _ = wide.loss_and_gradients(X, Y)
+    loss32, _ = narrow.loss_and_gradients(X, Y)
+    assert loss32 == pytest.approx(loss64, rel=1e-5)
+    np.testing.assert_allclose(narrow._grad, wide._grad, rtol=1e-3, atol=1e-5)
