@@ -12,12 +12,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS
+from .conv import KERNEL_SIZES, POOLS
 from .init import INITS
 from .losses import LOSS_OUTPUTS, LOSSES
 from .mlp import (
     DTYPES,
+    MAX_CONV_LAYERS,
     MAX_DECAY_EVERY,
     MAX_DROPOUT,
+    MAX_FILTERS,
     MAX_HIDDEN_LAYERS,
     MAX_INPUTS,
     MAX_LEARNING_RATE,
@@ -33,10 +36,13 @@ from .outputs import OUTPUT_ACTIVATIONS, OUTPUT_FACTS, OutputFacts
 __all__ = [
     "HIDDEN_ACTIVATIONS",
     "INITS",
+    "KERNEL_SIZES",
     "LOSSES",
     "LOSS_OUTPUTS",
+    "MAX_CONV_LAYERS",
     "MAX_DECAY_EVERY",
     "MAX_DROPOUT",
+    "MAX_FILTERS",
     "MAX_LEARNING_RATE",
     "MAX_REG_RATE",
     "MAX_HIDDEN_LAYERS",
@@ -48,6 +54,7 @@ __all__ = [
     "OUTPUT_ACTIVATIONS",
     "OUTPUT_FACTS",
     "OutputFacts",
+    "POOLS",
     "REGULARIZATIONS",
     "SCHEDULES",
     "WARM_UP_GROUPS",

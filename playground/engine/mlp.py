@@ -13,7 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import conv as cv
 from . import network as nw
+from . import slots as sl
 from .activations import HIDDEN_ACTIVATIONS
 from .init import INITS, init_layer
 from .losses import LOSS_OUTPUTS, LOSSES
@@ -29,12 +31,17 @@ MAX_DROPOUT = 0.9
 MAX_LEARNING_RATE = 10.0
 MAX_REG_RATE = 10.0
 MAX_DECAY_EVERY = 100_000
+MAX_CONV_LAYERS = 3
+MAX_FILTERS = 32
 REGULARIZATIONS = ("none", "l1", "l2", "elastic")
 #: Share of the rate that elastic net gives to L1 (the rest goes to L2).
 ELASTIC_L1_RATIO = 0.5
 DTYPES = {"float32": np.float32, "float64": np.float64}
 #: ``layer_outputs`` evaluates in one piece up to this many unit values.
 FRAME_MAX_VALUES = 2_000_000
+#: ``feature_maps`` takes at most this many images: its one-pass scratch is
+#: about 0.85 MB per MNIST image for conv (8, 16), so 64 images stay near 55 MB.
+MAX_MAP_IMAGES = 64
 
 
 def _read_only(A: np.ndarray) -> np.ndarray:
@@ -104,17 +111,28 @@ class MLP:
     layer. ``seed`` fixes the initial weights, the shuffling and the dropout
     masks. ``dtype`` is float64 for the small 2-D networks (exact gradients)
     and float32 where speed matters (MNIST).
+
+    ``conv`` adds a convolutional front end (see :mod:`.conv`): one conv layer
+    per entry (its number of filters), each ``kernel`` x ``kernel`` with stride 1
+    and 'same' zero padding, then ``conv_activation`` (default: ``activation``),
+    then ``pool`` ("max", "average" or "none", 2x2 with stride 2). The inputs
+    are then images of ``input_shape`` = (channels, height, width), flattened
+    channel, row, column into ``n_inputs`` columns; the last stage's maps are
+    flattened the same way into the dense ``hidden`` layers. Batch norm
+    (per channel), dropout (on each stage's output), L1/L2 (on the kernels)
+    and every optimizer apply to the conv layers too. ``sizes`` lists the
+    dense part, from the flattened maps to the outputs.
     """
 
-    momentum = _Hyper(nw.MOMENTUM, 0.0, 0.999, "Momentum coefficient (momentum, nesterov).")
-    beta1 = _Hyper(nw.BETA1, 0.0, 0.9999, "Adam/NAdam first-moment decay.")
-    beta2 = _Hyper(nw.BETA2, 0.0, 0.99999, "Adam/NAdam second-moment decay.")
-    eps = _Hyper(nw.EPS, 1e-12, 1.0, "Added to the denominator of adaptive optimizers.")
-    rho = _Hyper(nw.RHO, 0.0, 0.9999, "RMSProp's decay of the squared-gradient average.")
-    clip_norm = _Hyper(nw.CLIP, 0.0, 1e6, "Largest gradient L2 norm per step (0: no clipping).")
-    dropout = _Hyper(nw.DROPOUT, 0.0, MAX_DROPOUT, "Probability of dropping a hidden unit.")
-    bn_momentum = _Hyper(nw.BN_MOMENTUM, 0.0, 1.0, "Weight of a batch in running BN stats.")
-    huber_delta = _Hyper(nw.HUBER, 1e-6, 1e6, "Error beyond which Huber loss is linear.")
+    momentum = _Hyper(sl.MOMENTUM, 0.0, 0.999, "Momentum coefficient (momentum, nesterov).")
+    beta1 = _Hyper(sl.BETA1, 0.0, 0.9999, "Adam/NAdam first-moment decay.")
+    beta2 = _Hyper(sl.BETA2, 0.0, 0.99999, "Adam/NAdam second-moment decay.")
+    eps = _Hyper(sl.EPS, 1e-12, 1.0, "Added to the denominator of adaptive optimizers.")
+    rho = _Hyper(sl.RHO, 0.0, 0.9999, "RMSProp's decay of the squared-gradient average.")
+    clip_norm = _Hyper(sl.CLIP, 0.0, 1e6, "Largest gradient L2 norm per step (0: no clipping).")
+    dropout = _Hyper(sl.DROPOUT, 0.0, MAX_DROPOUT, "Probability of dropping a hidden unit.")
+    bn_momentum = _Hyper(sl.BN_MOMENTUM, 0.0, 1.0, "Weight of a batch in running BN stats.")
+    huber_delta = _Hyper(sl.HUBER, 1e-6, 1e6, "Error beyond which Huber loss is linear.")
 
     def __init__(
         self,
@@ -143,8 +161,15 @@ class MLP:
         rho: float = 0.9,
         seed: int = 0,
         dtype: str = "float64",
+        conv: Sequence[int] = (),
+        kernel: int = 5,
+        pool: str = "max",
+        conv_activation: str | None = None,
+        input_shape: Sequence[int] | None = None,
     ):
         n_inputs = _count("n_inputs", n_inputs, 1, MAX_INPUTS)
+        self.n_inputs = n_inputs
+        self._check_conv(n_inputs, conv, kernel, pool, conv_activation, activation, input_shape)
         n_outputs = _count("n_outputs", n_outputs, 1, MAX_OUTPUTS)
         hidden = tuple(hidden)
         if len(hidden) > MAX_HIDDEN_LAYERS:
@@ -175,7 +200,7 @@ class MLP:
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
             raise ValueError(f"seed must be a whole number, got {seed!r}")
 
-        self.sizes = (n_inputs, *hidden, n_outputs)
+        self.sizes = (self._flat_inputs, *hidden, n_outputs)
         self.activations = (*acts, output)
         self.loss_name = loss
         self.optimizer_name = optimizer
@@ -197,8 +222,8 @@ class MLP:
         self._last_norm_batches = 0
         self._checked: tuple[np.ndarray, ...] = ()  # read-only arrays already validated
 
-        self._hp = np.zeros(nw.N_HP)
-        self._hp[nw.BN_EPS] = 1e-5
+        self._hp = np.zeros(sl.N_HP)
+        self._hp[sl.BN_EPS] = 1e-5
         self.bn_momentum = 0.1
         self.huber_delta = 1.0
         self.momentum, self.beta1, self.beta2, self.eps, self.rho = (
@@ -216,28 +241,80 @@ class MLP:
         self.epoch = 0
 
     # ---------------------------------------------------------------- layout
+    def _check_conv(self, n_inputs, conv, kernel, pool, conv_activation, activation, shape):
+        """Validate the conv front end; sets ``conv``, ``kernel``, ``pool`` and friends."""
+        conv = tuple(conv)
+        if len(conv) > MAX_CONV_LAYERS:
+            raise ValueError(f"at most {MAX_CONV_LAYERS} conv layers are allowed, got {len(conv)}")
+        self.conv = tuple(_count("conv layer filters", f, 1, MAX_FILTERS) for f in conv)
+        self.pool = _choice("pool", pool, cv.POOLS)
+        self.kernel = kernel
+        self.conv_activation = self.input_shape = None
+        self._flat_inputs = n_inputs
+        if not self.conv:
+            return
+        if isinstance(kernel, bool) or kernel not in cv.KERNEL_SIZES:
+            raise ValueError(f"kernel must be one of {cv.KERNEL_SIZES}, got {kernel!r}")
+        self.kernel = int(kernel)
+        if conv_activation is None:
+            if not isinstance(activation, str):
+                raise ValueError("give conv_activation when activation is one name per layer")
+            conv_activation = activation
+        self.conv_activation = _choice("conv activation", conv_activation, HIDDEN_ACTIVATIONS)
+        if shape is None or len(tuple(shape)) != 3:
+            raise ValueError("conv layers need input_shape = (channels, height, width)")
+        c, h, w = (_count("input_shape entry", x, 1, MAX_INPUTS) for x in shape)
+        if c * h * w != n_inputs:
+            raise ValueError(f"input_shape {(c, h, w)} has {c * h * w} values, not {n_inputs}")
+        if pool != "none" and min(h, w) >> len(self.conv) < 1:
+            raise ValueError(
+                f"{len(self.conv)} 2x2 poolings shrink a {h}x{w} image to nothing; "
+                "use fewer conv layers or pool='none'"
+            )
+        self.input_shape = (c, h, w)
+        for _ in self.conv:
+            h, w = (h // 2, w // 2) if pool != "none" else (h, w)
+        self._flat_inputs = self.conv[-1] * h * w
+
     def _build(self, rng: np.random.Generator) -> None:
-        """Lay out every parameter in one vector and initialise it."""
+        """Lay out every parameter in one vector and initialise it.
+
+        Conv stages come first (in the vector and in unit numbering), then the
+        dense layers, whose first one reads the last stage's output block.
+        """
+        if self.conv:
+            front = cv.build_front(
+                self.input_shape,
+                self.conv,
+                self.kernel,
+                cv.POOLS[self.pool],
+                HIDDEN_ACTIVATIONS[self.conv_activation],
+                self.batch_norm,
+                self.init_name,
+                rng,
+            )
+            self._conv, chunks, mask, unit, offset, _ = front
+            u_in = int(self._conv[-1, cv.KU_OUT])
+        else:
+            self._conv = cv.empty_table()
+            chunks, mask, offset, unit, u_in = [], [], 0, self.sizes[0], 0
         n_layers = len(self.sizes) - 1
-        layout = np.zeros((n_layers, nw.LAYOUT_COLUMNS), dtype=np.int64)
-        chunks, mask = [], []
-        offset, unit = 0, self.sizes[0]
-        u_in = 0
+        layout = np.zeros((n_layers, sl.LAYOUT_COLUMNS), dtype=np.int64)
         for l in range(n_layers):
             n_in, n_out = self.sizes[l], self.sizes[l + 1]
             W, b = init_layer(self.init_name, n_in, n_out, rng)
-            layout[l, nw.N_IN], layout[l, nw.N_OUT] = n_in, n_out
-            layout[l, nw.W_OFF], layout[l, nw.B_OFF] = offset, offset + W.size
-            layout[l, nw.U_IN], layout[l, nw.U_OUT] = u_in, unit
-            layout[l, nw.ACT] = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
+            layout[l, sl.N_IN], layout[l, sl.N_OUT] = n_in, n_out
+            layout[l, sl.W_OFF], layout[l, sl.B_OFF] = offset, offset + W.size
+            layout[l, sl.U_IN], layout[l, sl.U_OUT] = u_in, unit
+            layout[l, sl.ACT] = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
                 self.activations[l]
             ]
             chunks += [W.ravel(), b]
             mask += [np.ones(W.size), np.zeros(n_out)]
             offset += W.size + n_out
-            layout[l, nw.G_OFF] = -1
+            layout[l, sl.G_OFF] = -1
             if self.batch_norm and l < n_layers - 1:
-                layout[l, nw.G_OFF] = offset
+                layout[l, sl.G_OFF] = offset
                 chunks += [np.ones(n_out), np.zeros(n_out)]
                 mask += [np.zeros(2 * n_out)]
                 offset += 2 * n_out
@@ -296,7 +373,7 @@ class MLP:
         l1 = {"l1": rate, "elastic": rate * ELASTIC_L1_RATIO}.get(kind, 0.0)
         l2 = {"l2": rate, "elastic": rate * (1 - ELASTIC_L1_RATIO)}.get(kind, 0.0)
         self.regularization, self.reg_rate = kind, rate
-        self._hp[nw.L1], self._hp[nw.L2] = l1, l2
+        self._hp[sl.L1], self._hp[sl.L2] = l1, l2
 
     # ------------------------------------------------------------ checks
     def _known(self, A) -> bool:
@@ -316,9 +393,9 @@ class MLP:
         if self._known(X):
             return X
         original, X = X, np.asarray(X)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0] or X.shape[0] == 0:
+        if X.ndim != 2 or X.shape[1] != self.n_inputs or X.shape[0] == 0:
             raise ValueError(
-                f"inputs must have shape (n_points, {self.sizes[0]}) with n_points >= 1, "
+                f"inputs must have shape (n_points, {self.n_inputs}) with n_points >= 1, "
                 f"got {X.shape}"
             )
         X = np.ascontiguousarray(X, dtype=self.dtype)
@@ -345,7 +422,7 @@ class MLP:
     def _train(self, X, Y, idx: np.ndarray, batch_size: int, in_epoch: bool = True) -> float:
         """Step through ``idx`` in batches; an epoch's batches count towards its
         gradient norms (``in_epoch``), a lone ``train_batch`` does not."""
-        self._hp[nw.LR] = self.current_learning_rate
+        self._hp[sl.LR] = self.current_learning_rate
         if in_epoch:
             norm_sums = self._norm_sums
             self._norm_batches += -(-idx.shape[0] // min(batch_size, idx.shape[0]))
@@ -364,6 +441,7 @@ class MLP:
                 self._counters,
                 self._regmask,
                 self._layout,
+                self._conv,
                 self._hp,
                 self._loss,
                 self._opt,
@@ -466,7 +544,7 @@ class MLP:
         X = self._inputs(X)
         Y = self._targets(Y, X.shape[0])
         n = X.shape[0]
-        bufs = np.empty((nw.N_BUFS, self.n_units, n), dtype=self.dtype)
+        bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=self.dtype)
         total = nw.loss_and_gradient(
             X,
             Y,
@@ -475,18 +553,25 @@ class MLP:
             self._params,
             self._grad,
             self._layout,
+            self._conv,
             self._hp,
             self._loss,
             self._run_mean,
             self._run_var,
             bufs,
+            nw.conv_scratch(self._conv, n, self.dtype),
             self._state,
             train,
         )
         add_penalty_gradient(
-            self._params, self._grad, self._regmask, self._hp[nw.L1], self._hp[nw.L2]
+            self._params, self._grad, self._regmask, self._hp[sl.L1], self._hp[sl.L2]
         )
         return float(total) / n, self._split(self._grad)
+
+    @property
+    def conv_gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The conv part of :attr:`gradients`, shaped as :meth:`get_conv_weights`."""
+        return self._split_conv(self._grad)
 
     @property
     def gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -504,6 +589,7 @@ class MLP:
             Y,
             self._params,
             self._layout,
+            self._conv,
             self._hp,
             self._loss,
             self._run_mean,
@@ -537,13 +623,16 @@ class MLP:
         are far more than a colour map can show.
         """
         X = self._frame_inputs(X)
-        n, first = X.shape[0], self.sizes[0]
+        n, first = X.shape[0], int(self._layout[0, sl.U_OUT])
         with np.errstate(over="ignore"):  # a diverged network's huge weights become inf
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         if self.n_units * n <= FRAME_MAX_VALUES:
             bufs = self._frame_scratch(n)
-            nw.forward_all(X, f32[0], self._layout, self._hp, f32[1], f32[2], bufs)
-            out = bufs[nw.A_, first:].copy()
+            cols = nw.conv_scratch(self._conv, n, np.float32)
+            nw.forward_all(
+                X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols
+            )
+            out = bufs[sl.A_, first:].copy()
         else:  # too large for one piece: evaluate in chunks
             out = np.empty((self.n_units - first, n), dtype=np.float32)
             nw.evaluate(
@@ -551,6 +640,7 @@ class MLP:
                 X[:0],
                 f32[0],
                 self._layout,
+                self._conv,
                 self._hp,
                 self._loss,
                 f32[1],
@@ -560,6 +650,36 @@ class MLP:
                 False,
             )
         return np.split(out, np.cumsum(self.sizes[1:])[:-1])
+
+    def feature_maps(self, X) -> dict[str, np.ndarray]:
+        """Every conv layer's and pooling's maps for a few images, in one call.
+
+        Returns ``{"conv1": (n, C, H, W), "pool1": (n, C, H/2, W/2), "conv2": ...}``
+        in float32, evaluation mode (running batch-norm statistics, no dropout):
+        what the page draws for the digit under the pointer. Conv maps are after
+        the activation. One forward pass serves every layer.
+        """
+        if not self.conv:
+            return {}
+        X = self._frame_inputs(X)
+        n = X.shape[0]
+        if n > MAX_MAP_IMAGES:
+            raise ValueError(f"feature_maps takes at most {MAX_MAP_IMAGES} images, got {n}")
+        with np.errstate(over="ignore"):
+            f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
+        bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=np.float32)
+        cols = nw.conv_scratch(self._conv, n, np.float32)
+        nw.forward_all(X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols)
+        maps = {}
+        for s, row in enumerate(self._conv, start=1):
+            c, h, w = int(row[cv.C_OUT]), int(row[cv.HEIGHT]), int(row[cv.WIDTH])
+            blocks = [("conv", int(row[cv.KU_CONV]), h, w)]
+            if row[cv.POOL] != cv.NO_POOL:
+                blocks.append(("pool", int(row[cv.KU_OUT]), h // 2, w // 2))
+            for name, u, hh, ww in blocks:
+                block = bufs[sl.A_, u : u + c * hh * ww].reshape(c, hh, ww, n)
+                maps[f"{name}{s}"] = np.ascontiguousarray(block.transpose(3, 0, 1, 2))
+        return maps
 
     def _frame_inputs(self, X) -> np.ndarray:
         """X checked and in float32; for a read-only array passed again (the
@@ -578,7 +698,7 @@ class MLP:
         Reusing it avoids a fresh multi-megabyte allocation, and its page
         faults, on every frame.
         """
-        shape = (nw.N_BUFS, self.n_units, n)
+        shape = (sl.N_BUFS, self.n_units, n)
         if getattr(self, "_frame_bufs", None) is None or self._frame_bufs.shape != shape:
             self._frame_bufs = np.empty(shape, dtype=np.float32)
         return self._frame_bufs
@@ -586,21 +706,57 @@ class MLP:
     def penalty(self) -> float:
         """The regularisation penalty l1 sum|w| + l2/2 sum w^2 over weights."""
         w = self._params[self._regmask != 0].astype(np.float64)
-        return float(self._hp[nw.L1] * np.abs(w).sum() + 0.5 * self._hp[nw.L2] * (w @ w))
+        return float(self._hp[sl.L1] * np.abs(w).sum() + 0.5 * self._hp[sl.L2] * (w @ w))
 
     # ------------------------------------------------------ weights access
     def _split(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         out = []
         for row in self._layout:
-            w, b, n_in, n_out = row[nw.W_OFF], row[nw.B_OFF], row[nw.N_IN], row[nw.N_OUT]
+            w, b, n_in, n_out = row[sl.W_OFF], row[sl.B_OFF], row[sl.N_IN], row[sl.N_OUT]
             out.append(
                 (flat[w : w + n_in * n_out].reshape(n_out, n_in).copy(), flat[b : b + n_out].copy())
             )
         return out
 
     def get_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Copies of ``(W[n_out, n_in], b[n_out])`` for each layer, input side first."""
+        """Copies of ``(W[n_out, n_in], b[n_out])`` for each dense layer, input side first."""
         return self._split(self._params)
+
+    def _split_conv(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for row in self._conv:
+            c_in, c_out, k = row[cv.C_IN], row[cv.C_OUT], row[cv.KSIZE]
+            w, b = row[cv.KW_OFF], row[cv.KB_OFF]
+            out.append(
+                (
+                    flat[w : w + c_out * c_in * k * k].reshape(c_out, c_in, k, k).copy(),
+                    flat[b : b + c_out].copy(),
+                )
+            )
+        return out
+
+    def get_conv_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of ``(K[C_out, C_in, k, k], b[C_out])`` per conv layer (torch's layout)."""
+        return self._split_conv(self._params)
+
+    def set_conv_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Replace every conv layer's kernels and biases (shapes as ``get_conv_weights``)."""
+        if len(weights) != len(self._conv):
+            raise ValueError(f"expected {len(self._conv)} conv layers, got {len(weights)}")
+        new = self._params.copy()
+        for s, ((K, b), row) in enumerate(zip(weights, self._conv)):
+            K, b = np.asarray(K, dtype=np.float64), np.asarray(b, dtype=np.float64)
+            shape = (int(row[cv.C_OUT]), int(row[cv.C_IN]), int(row[cv.KSIZE]), int(row[cv.KSIZE]))
+            if K.shape != shape or b.shape != shape[:1]:
+                raise ValueError(
+                    f"conv layer {s}: expected K {shape} and b {shape[:1]}, "
+                    f"got {K.shape} and {b.shape}"
+                )
+            if not (np.isfinite(K).all() and np.isfinite(b).all()):
+                raise ValueError(f"conv layer {s}: weights contain NaN or infinite values")
+            new[row[cv.KW_OFF] : row[cv.KW_OFF] + K.size] = K.ravel()
+            new[row[cv.KB_OFF] : row[cv.KB_OFF] + b.size] = b
+        self._params[:] = new
 
     def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
         """Replace every layer's weights and biases (shapes as ``get_weights``)."""
@@ -609,7 +765,7 @@ class MLP:
         new = self._params.copy()
         for l, ((W, b), row) in enumerate(zip(weights, self._layout)):
             W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
-            n_in, n_out = row[nw.N_IN], row[nw.N_OUT]
+            n_in, n_out = row[sl.N_IN], row[sl.N_OUT]
             if W.shape != (n_out, n_in) or b.shape != (n_out,):
                 raise ValueError(
                     f"layer {l}: expected W {(n_out, n_in)} and b {(n_out,)}, "
@@ -617,22 +773,22 @@ class MLP:
                 )
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"layer {l}: weights contain NaN or infinite values")
-            new[row[nw.W_OFF] : row[nw.W_OFF] + W.size] = W.ravel()
-            new[row[nw.B_OFF] : row[nw.B_OFF] + n_out] = b
+            new[row[sl.W_OFF] : row[sl.W_OFF] + W.size] = W.ravel()
+            new[row[sl.B_OFF] : row[sl.B_OFF] + n_out] = b
         self._params[:] = new
 
     def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
         """Set one edge's weight (the page lets a user type a new one)."""
         row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
-        j = _count("out_unit", out_unit, 0, int(row[nw.N_OUT]) - 1)
-        k = _count("in_unit", in_unit, 0, int(row[nw.N_IN]) - 1)
-        self._params[row[nw.W_OFF] + j * row[nw.N_IN] + k] = _number("weight", value, -1e6, 1e6)
+        j = _count("out_unit", out_unit, 0, int(row[sl.N_OUT]) - 1)
+        k = _count("in_unit", in_unit, 0, int(row[sl.N_IN]) - 1)
+        self._params[row[sl.W_OFF] + j * row[sl.N_IN] + k] = _number("weight", value, -1e6, 1e6)
 
     def set_bias(self, layer: int, unit: int, value: float) -> None:
         """Set one neuron's bias."""
         row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
-        j = _count("unit", unit, 0, int(row[nw.N_OUT]) - 1)
-        self._params[row[nw.B_OFF] + j] = _number("bias", value, -1e6, 1e6)
+        j = _count("unit", unit, 0, int(row[sl.N_OUT]) - 1)
+        self._params[row[sl.B_OFF] + j] = _number("bias", value, -1e6, 1e6)
 
     def is_finite(self) -> bool:
         """False once any parameter has become NaN or infinite (divergence)."""

@@ -14,6 +14,9 @@ cacheable and free of Python objects:
   is one layer's contiguous ``(n, batch)`` block. A batch of another size
   (the last, partial one) gets scratch of its own, so every block is a plain
   slice: no reshape, which costs a C call each time, in the per-batch path.
+* ``conv`` / ``cols``: the optional convolutional front end (see :mod:`.conv`),
+  a table of stages that run before the dense layers, and the scratch its
+  im2col matrices use. A dense network passes a table with no rows.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 
 from ._jit import kernel
 from .activations import activate, backprop_activation
+from .conv_front import cols_per_point, conv_front_backward, conv_front_forward, conv_scratch
 from .layers import (
     batchnorm_backward,
     batchnorm_forward,
@@ -33,25 +37,47 @@ from .layers import (
 )
 from .losses import loss_and_delta
 from .optimizers import add_penalty_gradient, apply_update, clip_gradient
-
-# Columns of ``layout``.
-N_IN, N_OUT, W_OFF, B_OFF, G_OFF, ACT, U_IN, U_OUT = range(8)
-LAYOUT_COLUMNS = 8
-
-# Entries of ``hp``.
-LR, L1, L2, MOMENTUM, BETA1, BETA2, EPS, RHO, CLIP, DROPOUT, BN_MOMENTUM, BN_EPS, HUBER = range(13)
-N_HP = 13
-
-# Rows of ``bufs``: pre-activation, batch-normed, activation (as the next
-# layer sees it), activation before dropout, dropout mask, normalised
-# pre-activation, gradient, per-unit inverse std (column 0), targets.
-Z_, N_, A_, P_, M_, H_, G_, S_, T_ = range(9)
-N_BUFS = 9
+from .slots import (
+    A_,
+    ACT,
+    B_OFF,
+    BETA1,
+    BETA2,
+    BN_EPS,
+    BN_MOMENTUM,
+    CLIP,
+    DROPOUT,
+    EPS,
+    G_,
+    G_OFF,
+    H_,
+    HUBER,
+    L1,
+    L2,
+    LR,
+    M_,
+    MOMENTUM,
+    N_,
+    N_BUFS,
+    N_IN,
+    N_OUT,
+    P_,
+    RHO,
+    S_,
+    T_,
+    U_IN,
+    U_OUT,
+    W_OFF,
+    Z_,
+)
 
 #: Evaluation processes this many points at a time: small enough that a toy
 #: network's whole forward pass for the chunk stays in the L1/L2 cache, large
 #: enough for BLAS to run at full speed on MNIST's layers.
 EVAL_CHUNK = 512
+#: ... and at most about this many scratch values per chunk (a conv net has
+#: thousands of units per image and an im2col matrix beside them).
+EVAL_VALUES = 8_000_000
 
 
 @kernel(inline="always")
@@ -69,10 +95,11 @@ def _n_units(layout):
 
 
 @kernel
-def forward(params, layout, hp, run_mean, run_var, bufs, train, state):
+def forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, train, state):
     """Run the batch whose inputs sit in the input block of ``bufs[A_]``."""
     n_layers = layout.shape[0]
     dropping = train and hp[DROPOUT] > 0.0
+    conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, state)
     for l in range(n_layers):
         n_in = layout[l, N_IN]
         u_in = layout[l, U_IN]
@@ -112,10 +139,11 @@ def forward(params, layout, hp, run_mean, run_var, bufs, train, state):
 
 
 @kernel
-def backward(params, grad, layout, hp, bufs, train):
+def backward(params, grad, layout, conv, hp, bufs, cols, train):
     """Backpropagate from dLoss/dZ of the output layer (in ``bufs[G_]``)."""
     n_layers = layout.shape[0]
     dropping = train and hp[DROPOUT] > 0.0
+    has_conv = conv.shape[0] > 0
     for l in range(n_layers - 1, -1, -1):
         n_in = layout[l, N_IN]
         n_out = layout[l, N_OUT]
@@ -131,7 +159,7 @@ def backward(params, grad, layout, hp, bufs, train):
             grad[w : w + n_out * n_in].reshape((n_out, n_in)),
             grad[bo : bo + n_out],
             d_in,
-            l > 0,
+            l > 0 or has_conv,
         )
         if l == 0:
             break
@@ -154,12 +182,14 @@ def backward(params, grad, layout, hp, bufs, train):
                 grad[g : g + n_in],
                 grad[g + n_in : g + 2 * n_in],
             )
+    if has_conv:
+        conv_front_backward(params, grad, conv, hp, bufs, cols, train)
 
 
 @kernel
 def gather_batch(X, Y, idx, start, layout, bufs, targets):
     """Copy rows idx[start:start+batch] of X (and of Y if ``targets``) into their blocks."""
-    n_in = layout[0, N_IN]
+    n_in = X.shape[1]
     last = layout.shape[0] - 1
     u = layout[last, U_OUT]
     n_out = layout[last, N_OUT]
@@ -188,16 +218,31 @@ def output_loss(loss, layout, hp, bufs, scale):
 
 @kernel
 def loss_and_gradient(
-    X, Y, idx, start, params, grad, layout, hp, loss, run_mean, run_var, bufs, state, train
+    X,
+    Y,
+    idx,
+    start,
+    params,
+    grad,
+    layout,
+    conv,
+    hp,
+    loss,
+    run_mean,
+    run_var,
+    bufs,
+    cols,
+    state,
+    train,
 ):
     """Forward and backward on one batch (its size is ``bufs.shape[2]``).
 
     Returns the batch's summed data loss; the gradient of its mean goes to ``grad``.
     """
     gather_batch(X, Y, idx, start, layout, bufs, True)
-    forward(params, layout, hp, run_mean, run_var, bufs, train, state)
+    forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, train, state)
     total = output_loss(loss, layout, hp, bufs, 1.0 / bufs.shape[2])
-    backward(params, grad, layout, hp, bufs, train)
+    backward(params, grad, layout, conv, hp, bufs, cols, train)
     return total
 
 
@@ -248,6 +293,7 @@ def train_batches(
     counters,
     regmask,
     layout,
+    conv,
     hp,
     loss,
     opt,
@@ -266,12 +312,29 @@ def train_batches(
     n = idx.shape[0]
     cap = min(batch_size, n)
     bufs = scratch(layout, cap, params.dtype)
+    cols = conv_scratch(conv, cap, params.dtype)
     total = 0.0
     for start in range(0, n, cap):
         if n - start < cap:  # the last, smaller batch
             bufs = scratch(layout, n - start, params.dtype)
+            cols = conv_scratch(conv, n - start, params.dtype)
         total += loss_and_gradient(
-            X, Y, idx, start, params, grad, layout, hp, loss, run_mean, run_var, bufs, state, True
+            X,
+            Y,
+            idx,
+            start,
+            params,
+            grad,
+            layout,
+            conv,
+            hp,
+            loss,
+            run_mean,
+            run_var,
+            bufs,
+            cols,
+            state,
+            True,
         )
         add_penalty_gradient(params, grad, regmask, hp[L1], hp[L2])
         add_weight_gradient_norms(grad, layout, norm_sums)
@@ -297,7 +360,7 @@ def train_batches(
 
 
 @kernel
-def evaluate(X, Y, params, layout, hp, loss, run_mean, run_var, out, first_unit, with_loss):
+def evaluate(X, Y, params, layout, conv, hp, loss, run_mean, run_var, out, first_unit, with_loss):
     """Evaluation-mode forward pass over every row of X, in chunks.
 
     Writes the activations of units ``first_unit ..`` (inputs are units
@@ -305,8 +368,10 @@ def evaluate(X, Y, params, layout, hp, loss, run_mean, run_var, out, first_unit,
     and returns the summed data loss against Y when ``with_loss``.
     """
     n = X.shape[0]
-    cap = min(EVAL_CHUNK, n)
+    per_point = N_BUFS * _n_units(layout) + cols_per_point(conv)
+    cap = min(EVAL_CHUNK, n, max(1, EVAL_VALUES // per_point))
     bufs = scratch(layout, cap, params.dtype)
+    cols = conv_scratch(conv, cap, params.dtype)
     idx = np.arange(n)
     state = np.zeros(1, dtype=np.uint64)  # unused: no dropout in evaluation
     total = 0.0
@@ -314,8 +379,9 @@ def evaluate(X, Y, params, layout, hp, loss, run_mean, run_var, out, first_unit,
         b = min(cap, n - start)
         if b < cap:
             bufs = scratch(layout, b, params.dtype)
+            cols = conv_scratch(conv, b, params.dtype)
         gather_batch(X, Y, idx, start, layout, bufs, with_loss)
-        forward(params, layout, hp, run_mean, run_var, bufs, False, state)
+        forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, False, state)
         if with_loss:
             total += output_loss(loss, layout, hp, bufs, 1.0)
         out[:, start : start + b] = bufs[A_, first_unit:]
@@ -323,7 +389,7 @@ def evaluate(X, Y, params, layout, hp, loss, run_mean, run_var, out, first_unit,
 
 
 @kernel
-def forward_all(X, params, layout, hp, run_mean, run_var, bufs):
+def forward_all(X, params, layout, conv, hp, run_mean, run_var, bufs, cols):
     """Evaluation-mode pass over every row of X as one batch.
 
     Afterwards ``bufs[A_]`` is the ``(units, n)`` activation matrix itself,
@@ -332,4 +398,4 @@ def forward_all(X, params, layout, hp, run_mean, run_var, bufs):
     """
     state = np.zeros(1, dtype=np.uint64)  # unused: no dropout in evaluation
     gather_batch(X, X, np.arange(X.shape[0]), 0, layout, bufs, False)
-    forward(params, layout, hp, run_mean, run_var, bufs, False, state)
+    forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, False, state)
