@@ -171,9 +171,9 @@ _WORDS = {
             "The training loss stays near 0.5, where it started.",
             "The first layer's weights move less than a tenth as much as the output layer's.",
             "With tanh the same network passes 95 % test accuracy.",
-            "In the Gradient flow view the first layer's curve sits more than a hundred "
-            "times below the output's; with ReLU and He initialization they stay within ten "
-            "times of each other.",
+            "In the Gradient flow view (the Gradients button) the first layer's curve sits "
+            "more than a hundred times below the output's; with ReLU and He initialization "
+            "they stay within ten times of each other.",
         ),
         views=("gradients",),
     ),
@@ -553,8 +553,8 @@ _WORDS = {
         ),
         try_this=(
             "Press Play and watch the training loss reach 0.000.",
-            "Open the Gradient flow view: the output's gradient drops out of the chart "
-            "(it is exactly 0).",
+            "Open the Gradient flow view (the Gradients button): the output's gradient "
+            "drops out of the chart (it is exactly 0).",
             "Set Loss to softmax_ce under More knobs (Output auto picks softmax) and play "
             "again.",
         ),

@@ -54,13 +54,13 @@ VIEWS = {
         "separable there as the network learns.",
     ),
     "gradients": View(
-        "Gradient flow",
+        "Gradients",
         "How large each layer's weight gradient is, epoch by epoch (log scale): in a "
         "deep sigmoid net the input side's vanish; with the update-to-weight ratio and "
         "the units that never fire on the data (dead ReLUs).",
     ),
     "histograms": View(
-        "Weight histograms",
+        "Weights",
         "Each layer's weights, binned: watch them spread, shift or collapse while it trains.",
     ),
     "metrics": View(

@@ -20,7 +20,7 @@ def test_each_view_opens_from_its_button_and_follows_training(page: Page, server
     errors: list[str] = []
     open_page(page, server_url + "/?dataset=xor&hidden=4,2&seed=2", errors)
     expect(page.locator(".pg-inside")).to_be_hidden()  # closed: nothing drawn, nothing sent
-    for view in ("Hidden space", "Gradient flow", "Weight histograms", "Metrics"):
+    for view in ("Hidden space", "Gradients", "Weights", "Metrics"):
         click(page, view)
     for part in (".pg-hidden-space", ".pg-gradients", ".pg-histograms", ".pg-metrics"):
         expect(page.locator(part)).to_be_visible()

@@ -99,7 +99,7 @@ def test_the_readmes_iframe_shows_all_it_promises(page: Page, server_url, tmp_pa
     frame = page.frame_locator("iframe")
     expect(frame.locator("#epoch")).to_be_visible(timeout=60_000)
     expect(frame.locator(".pg-stage[data-frame]")).to_have_count(1, timeout=30_000)
-    for css in (".pg-output canvas", ".pg-network", ".pg-stage canvas >> nth=-1"):
+    for css in (".pg-output canvas", ".pg-network", ".pg-stage .chart canvas >> nth=-1"):
         inside(page, frame.locator(css), 1100, 650)
     inside(page, frame.get_by_role("button", name="▶ Play"), 1100, 650)
     # no knobs were asked for
