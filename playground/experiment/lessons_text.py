@@ -369,8 +369,8 @@ _WORDS = {
             "majority. Test loss is measured with each run's own loss, so compare R² instead."
         ),
         try_this=(
-            "Press Play for 300 epochs: the output stays a smooth ramp, the wild points "
-            "stand out in deep colour.",
+            "Press Play for 300 epochs: the wild points show in the deepest orange or blue, "
+            "out of step with their neighbours, and the output stays a smooth ramp.",
             "Set Loss to square under More knobs and play again.",
             "Set Outliers back to 0 and compare once more.",
         ),
