@@ -77,6 +77,13 @@ def test_mae_flag_trains_a_regression_set(capsys):
     assert "loss=mae" in result["query"] and result["test_r2"] > 0.8
 
 
+def test_balance_and_outliers_flags_reach_the_data(capsys):
+    result = run_json(capsys, "--dataset", "circle", "--balance", "0.1", "--epochs", "1")
+    assert "balance=0.1" in result["query"]
+    result = run_json(capsys, "--dataset", "reg_plane", "--outliers", "0.2", "--epochs", "1")
+    assert "outliers=0.2" in result["query"]
+
+
 def test_dash_spelling_and_boolean_flags_work(capsys):
     result = run_json(capsys, "--learning-rate", "0.1", "--batch_norm", "--epochs", "2")
     assert "batch_norm=true" in result["query"] and "learning_rate=0.1" in result["query"]

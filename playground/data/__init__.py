@@ -13,6 +13,7 @@ from playground.data.datasets import (
     make_dataset,
     to_targets,
     train_test_split,
+    with_outliers,
 )
 from playground.data.features import FEATURES, Feature, feature_matrix, grid_points
 from playground.data.mnist import ASSETS_DIR, Mnist, load_mnist, mnist_subset, read_mnist_npz
@@ -51,4 +52,5 @@ __all__ = [
     "to_csv",
     "to_targets",
     "train_test_split",
+    "with_outliers",
 ]

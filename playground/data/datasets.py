@@ -28,6 +28,17 @@ N_CLASSES_MIN = 3
 N_CLASSES_MAX = 5
 TRAIN_RATIO_MIN = 0.1
 TRAIN_RATIO_MAX = 0.9
+#: The share of class +1 in a two-class set. Even at 5 % a set of 100 points keeps
+#: five of the rare class, and the bounds are symmetric (95 % makes -1 the rare one).
+BALANCE_MIN = 0.05
+BALANCE_MAX = 0.95
+#: The largest share of training targets that may be outliers: beyond half, the
+#: "outliers" are the data and no loss could tell the true function from them.
+OUTLIERS_MAX = 0.5
+#: An outlier's target is drawn with a magnitude in this range and a random sign:
+#: always well outside the +-1 of the true targets, so every one is a real outlier
+#: (a value uniform in +-3 lands inside +-1 a third of the time and is then none).
+OUTLIER_SIZE = (2.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -137,25 +148,35 @@ def check_dataset_name(name: object) -> DatasetSpec:
 
 
 def make_dataset(
-    name: str, n_samples: int = 500, noise: float = 0.0, seed: int = 0, n_classes: int = 3
+    name: str,
+    n_samples: int = 500,
+    noise: float = 0.0,
+    seed: int = 0,
+    n_classes: int = 3,
+    balance: float = toy.BALANCED,
 ) -> Dataset:
     """Generate data set ``name`` deterministically from ``seed``.
 
-    ``n_classes`` only matters for multiclass sets (3..5) and is ignored otherwise, so
-    the UI can keep one value for it while the user switches between sets.
+    ``n_classes`` only matters for multiclass sets (3..5) and ``balance`` (the share
+    of class +1, 0.05..0.95) only for binary sets; each is ignored otherwise, so the
+    UI can keep one value for it while the user switches between sets.
     """
     spec = check_dataset_name(name)
     n_samples = check_int("n_samples", n_samples, 1, N_SAMPLES_MAX)
     noise = check_real("noise", noise, 0.0, NOISE_MAX)
     seed = check_int("seed", seed, 0)
+    balance = check_real("balance", balance, BALANCE_MIN, BALANCE_MAX)
     rng = np.random.default_rng(seed)
     generate = _GENERATORS[spec.name]
     if spec.kind == "multiclass":
         k = check_int("n_classes", n_classes, N_CLASSES_MIN, N_CLASSES_MAX)
         points, labels = generate(n_samples, noise, rng, n_classes=k)
+    elif spec.kind == "binary":
+        points, labels = generate(n_samples, noise, rng, balance=balance)
+        k = 2
     else:
         points, labels = generate(n_samples, noise, rng)
-        k = 2 if spec.kind == "binary" else 0
+        k = 0
     points = np.asarray(points, dtype=np.float64)
     labels = np.asarray(labels, dtype=np.float64)
     return Dataset(_read_only(points), _read_only(labels), spec.kind, k)
@@ -174,6 +195,33 @@ def train_test_split(n: int, train_ratio: float, seed: int) -> tuple[np.ndarray,
     order = np.random.default_rng(seed).permutation(n).astype(np.int64)
     n_train = int(round(n * train_ratio))
     return order[:n_train].copy(), order[n_train:].copy()
+
+
+#: Tells the outliers' random stream apart from the seed's own (data and split).
+_OUTLIER_STREAM = 0x0071
+
+
+def with_outliers(labels: np.ndarray, train: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """``labels`` (a new array) with ``round(share * len(train))`` of the rows
+    ``train`` given a wild target (magnitude in :data:`OUTLIER_SIZE`, random sign).
+
+    Only training rows: the test side measures how well the network fits the true
+    function, and an outlier there would charge it for not predicting noise. The
+    draws come from their own stream of ``seed``, so share 0 changes nothing and any
+    share leaves the points, the other labels and the split as they were.
+    """
+    share = check_real("outliers", share, 0.0, OUTLIERS_MAX)
+    seed = check_int("seed", seed, 0)
+    labels = np.array(labels, dtype=np.float64)
+    train = np.asarray(train, dtype=np.int64).reshape(-1)
+    count = int(round(share * len(train)))
+    if count == 0:
+        return labels
+    rng = np.random.default_rng([seed, _OUTLIER_STREAM])
+    rows = rng.choice(train, count, replace=False)
+    size = rng.uniform(*OUTLIER_SIZE, count)
+    labels[rows] = np.where(rng.random(count) < 0.5, -size, size)
+    return labels
 
 
 #: Outputs with one unit per class, trained on one-hot targets: softmax

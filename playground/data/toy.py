@@ -11,9 +11,10 @@ jitter (gauss, moons, blobs) is kept on the plane the page draws (see
 
 Every generator has the signature ``(n_samples, noise, rng) -> (points, labels)`` with
 ``points`` float64 ``(N, 2)`` and ``labels`` float64 ``(N,)``; ``noise`` is a fraction in
-``[0, 0.5]`` (the UI's 0-50 %). Points come out in generation order (class by class);
-shuffling belongs to the train/test split. Arguments are validated by
-:func:`playground.data.datasets.make_dataset`, not here.
+``[0, 0.5]`` (the UI's 0-50 %). The two-class generators also take ``balance``, the
+share of the points drawn for class +1 (see :func:`binary_sizes`). Points come out in
+generation order (class by class); shuffling belongs to the train/test split. Arguments
+are validated by :func:`playground.data.datasets.make_dataset`, not here.
 """
 
 from __future__ import annotations
@@ -38,6 +39,28 @@ def class_sizes(n_samples: int, n_classes: int) -> list[int]:
     """
     base, extra = divmod(n_samples, n_classes)
     return [base + (1 if c < extra else 0) for c in range(n_classes)]
+
+
+BALANCED = 0.5
+
+
+def binary_sizes(n_samples: int, balance: float = BALANCED) -> tuple[int, int]:
+    """How many of ``n_samples`` points to draw for class +1 and for class -1.
+
+    ``balance`` is the share of class +1, rounded half up, so 0.5 gives exactly
+    :func:`class_sizes` (the odd point to +1) and the balanced sets keep every draw
+    they had before the knob existed. Any other balance keeps at least one point of
+    each class (from two points on): a class with no point at all is not a rare class.
+
+    Why per-class counts rather than subsampling a balanced set: each class is still
+    drawn from its own region (a rare class is the same disc, arm or moon, only with
+    fewer points), the user gets exactly ``n_samples`` points, and no draws are
+    wasted on points that are thrown away.
+    """
+    n_pos = min(n_samples, int(np.floor(balance * n_samples + 0.5)))
+    if balance != BALANCED and n_samples >= 2:
+        n_pos = min(max(n_pos, 1), n_samples - 1)
+    return n_pos, n_samples - n_pos
 
 
 def _linear(
@@ -86,9 +109,11 @@ def _binary(points_pos: np.ndarray, points_neg: np.ndarray) -> Arrays:
     return np.ascontiguousarray(points), labels
 
 
-def circle(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+def circle(
+    n_samples: int, noise: float, rng: np.random.Generator, balance: float = BALANCED
+) -> Arrays:
     """A disc of positives (r < 2.5) inside a ring of negatives (3.5 <= r < 5)."""
-    n_pos, n_neg = class_sizes(n_samples, 2)
+    n_pos, n_neg = binary_sizes(n_samples, balance)
     parts = []
     for count, (r_low, r_high) in ((n_pos, (0.0, 2.5)), (n_neg, (3.5, 5.0))):
         r = rng.uniform(r_low, r_high, count)
@@ -102,9 +127,22 @@ def circle(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
     return np.ascontiguousarray(points), labels
 
 
-def xor(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
-    """Four quadrants, positive where x*y >= 0, with a 0.3 gap along both axes."""
+def xor(
+    n_samples: int, noise: float, rng: np.random.Generator, balance: float = BALANCED
+) -> Arrays:
+    """Four quadrants, positive where x*y >= 0, with a 0.3 gap along both axes.
+
+    Balanced, the points are uniform on the square as in TF Playground (so about, not
+    exactly, half are positive). Unbalanced, the first ``binary_sizes`` points are
+    folded into the positive quadrants and the rest into the negative ones (y takes
+    the sign that gives x*y the wanted sign): the same draws, still uniform within
+    each class's two quadrants.
+    """
     xy = rng.uniform(-5.0, 5.0, (n_samples, 2))
+    if balance != BALANCED:
+        n_pos, n_neg = binary_sizes(n_samples, balance)
+        wanted = np.concatenate([np.ones(n_pos), -np.ones(n_neg)])
+        xy[:, 1] = np.abs(xy[:, 1]) * np.where(xy[:, 0] > 0, 1.0, -1.0) * wanted
     xy += np.where(xy > 0, 0.3, -0.3)
     jitter = rng.uniform(-5.0, 5.0, (n_samples, 2)) * noise
     noisy = xy + jitter
@@ -112,9 +150,11 @@ def xor(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
     return xy, labels
 
 
-def gauss(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+def gauss(
+    n_samples: int, noise: float, rng: np.random.Generator, balance: float = BALANCED
+) -> Arrays:
     """Two Gaussian clouds around (2, 2) (+1) and (-2, -2) (-1); noise widens them."""
-    n_pos, n_neg = class_sizes(n_samples, 2)
+    n_pos, n_neg = binary_sizes(n_samples, balance)
     std = gauss_std(noise)
     return _binary(
         _jitter_on_plane(np.full((n_pos, 2), 2.0), std, rng),
@@ -132,9 +172,11 @@ def _spiral_arm(count: int, delta_t: float, noise: float, rng: np.random.Generat
     return np.column_stack([x, y])
 
 
-def spiral(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+def spiral(
+    n_samples: int, noise: float, rng: np.random.Generator, balance: float = BALANCED
+) -> Arrays:
     """Two interleaved spirals, the second rotated by pi (the hardest binary set)."""
-    n_pos, n_neg = class_sizes(n_samples, 2)
+    n_pos, n_neg = binary_sizes(n_samples, balance)
     return _binary(_spiral_arm(n_pos, 0.0, noise, rng), _spiral_arm(n_neg, np.pi, noise, rng))
 
 
@@ -142,14 +184,16 @@ MOONS_SCALE = 3.5
 MOONS_JITTER = 2.0  # std of the Gaussian jitter per unit of noise, in data units
 
 
-def moons(n_samples: int, noise: float, rng: np.random.Generator) -> Arrays:
+def moons(
+    n_samples: int, noise: float, rng: np.random.Generator, balance: float = BALANCED
+) -> Arrays:
     """Two interleaving half circles (scikit-learn's ``make_moons``), scaled to the view.
 
     The unit moons span x in [-1, 2] and y in [-0.5, 1]; they are centred and scaled by
     3.5 so they fill about [-5.3, 5.3] x [-2.6, 2.6]. Noise is Gaussian jitter of std
     ``2 * noise``: at 0.5 (std 1) the moons overlap a lot but their shape still shows.
     """
-    n_pos, n_neg = class_sizes(n_samples, 2)
+    n_pos, n_neg = binary_sizes(n_samples, balance)
     t_pos = rng.uniform(0.0, np.pi, n_pos)
     t_neg = rng.uniform(0.0, np.pi, n_neg)
     upper = np.column_stack([np.cos(t_pos), np.sin(t_pos)])

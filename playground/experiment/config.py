@@ -101,6 +101,20 @@ class Config(param.Parameterized):
         label="Classes",
         doc="How many classes the multi-class toy sets (spiral arms, blobs) have.",
     )
+    balance = param.Number(
+        default=0.5,
+        bounds=(_ds.BALANCE_MIN, _ds.BALANCE_MAX),
+        step=0.05,
+        label="Share of class +1",
+        doc="Share of the points in class +1 (blue) for the two-class sets; 0.5 is balanced.",
+    )
+    outliers = param.Number(
+        default=0.0,
+        bounds=(0.0, _ds.OUTLIERS_MAX),
+        step=0.05,
+        label="Outliers",
+        doc="Share of the training points of a regression set whose target is a wild value.",
+    )
     mnist_train = param.Integer(
         default=_mnist.N_TRAIN,
         bounds=(1, _mnist.N_TRAIN),

@@ -62,10 +62,17 @@ class ExperimentData:
             self.mnist = mnist_subset(n_train, n_test, self.seed)
         else:
             data = make_dataset(
-                config.dataset, config.n_samples, config.noise / 100, self.seed, config.n_classes
+                config.dataset,
+                config.n_samples,
+                config.noise / 100,
+                self.seed,
+                config.n_classes,
+                balance=config.balance,
             )
             allowed = allowed_labels(plan.kind, plan.n_classes)
             self.points = Points.from_dataset(data, config.train_ratio / 100, self.seed, allowed)
+            if plan.kind == "regression" and config.outliers:
+                self.points.add_outliers(config.outliers, self.seed)
 
     def resplit(self, config: Config) -> None:
         """Split the current points afresh by ``config.train_ratio``."""

@@ -44,6 +44,8 @@ EFFECTS: Mapping[str, Effect] = MappingProxyType(
         "train_ratio": _E.SPLIT,
         "n_samples": _E.DATA,
         "n_classes": _E.DATA,
+        "balance": _E.DATA,
+        "outliers": _E.DATA,
         "mnist_train": _E.DATA,
         "mnist_test": _E.DATA,
         "seed": _E.DATA,

@@ -358,6 +358,30 @@ _WORDS = {
             "R², the share of the variation explained, reaches 0.99 on the test points.",
         ),
     ),
+    "mae-outliers": dict(
+        title="Outliers: absolute error shrugs, squared error chases",
+        explanation=(
+            "A fifth of the training points of the tilted plane carry a wild target, two to "
+            "three times as far out as any true one (Outliers under More knobs); the test "
+            "points keep the true targets, so they measure how well the plane itself is fitted. "
+            "The squared error grows with the square of a miss, so a few wild points pull the "
+            "fit towards them; the mean absolute error grows only linearly and follows the "
+            "majority. Test loss is measured with each run's own loss, so compare R² instead."
+        ),
+        try_this=(
+            "Press Play for 300 epochs: the wild points show in the deepest orange or blue, "
+            "out of step with their neighbours, and the output stays a smooth ramp.",
+            "Set Loss to square under More knobs and play again.",
+            "Set Outliers back to 0 and compare once more.",
+        ),
+        watch_for=(
+            "With the absolute error (mae) R², the share of the variation explained, "
+            "reaches 0.95 on the test points (playground train prints it as test_r2).",
+            "With the squared error the output bends towards the wild points and R² stays "
+            "below 0.85.",
+            "Without outliers the squared error fits the plane just as well (R² above 0.95).",
+        ),
+    ),
     "width": dict(
         title="Width: enough neurons fit any shape",
         explanation=(
@@ -564,6 +588,28 @@ _WORDS = {
             "Both classify the test points alike, above 95 %.",
         ),
         views=("gradients",),
+    ),
+    "accuracy-hides": dict(
+        title="Accuracy hides a rare class",
+        explanation=(
+            "Only one point in ten belongs to the blue class here (Share of class +1 under "
+            "More knobs), and a linear model cannot wrap a line around the blue disc. So it "
+            "says orange everywhere and is right nine times in ten. Recall, the share of the "
+            "blue points it finds, and the ROC curve show what that 90 % hides."
+        ),
+        try_this=(
+            "Press Play for 200 epochs and read test accuracy, then the confusion matrix.",
+            "Look at the ROC curve: it hugs the diagonal of guessing.",
+            "Set Share of class +1 to 0.5 and play again: the same model, now without the "
+            "crutch of the majority.",
+        ),
+        watch_for=(
+            "Test accuracy passes 85 % while the recall of the blue class is at most 50 % "
+            "(usually 0).",
+            "The area under the ROC curve stays at or below 0.7, near the 0.5 of a coin.",
+            "On balanced data the same model's test accuracy drops to 75 % or less.",
+        ),
+        views=("metrics",),
     ),
     "mnist-softmax": dict(
         title="MNIST: the loss at chance is ln 10",

@@ -5,6 +5,11 @@ or upload a CSV that replaces or extends them. Each point remembers whether it i
 for training or testing, so adding one point never reshuffles the others: a clicked
 point is a training point (the user is teaching the network), uploaded rows are split
 by the configured ratio.
+
+Regression sets may carry outliers: a share of the *training* points whose target is
+replaced by a wild value (:func:`~playground.data.with_outliers`). The true targets
+are kept beside the labels, so a new split draws the outliers afresh among the new
+training points instead of leaving them in the test set.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from playground.data import (
     parse_csv,
     to_csv,
     train_test_split,
+    with_outliers,
 )
 from playground.data.features import EXTENT
 
@@ -46,6 +52,10 @@ class Points:
         self.labels = np.array(labels, dtype=np.float64).reshape(-1)
         self.is_train = np.array(is_train, dtype=bool).reshape(-1)
         self.allowed = allowed
+        #: The targets without outliers; ``labels`` differs only at the outliers.
+        self.truth = self.labels.copy()
+        self.outliers = 0.0
+        self._outlier_seed = 0
 
     @classmethod
     def from_dataset(
@@ -58,8 +68,15 @@ class Points:
         return len(self.labels)
 
     def resplit(self, train_ratio: float, seed: int) -> None:
-        """Assign every point to training or test afresh."""
+        """Assign every point to training or test afresh (outliers follow the training side)."""
         self.is_train = _split_mask(len(self), train_ratio, seed)
+        if self.outliers:
+            self.add_outliers(self.outliers, self._outlier_seed)
+
+    def add_outliers(self, share: float, seed: int) -> None:
+        """Give ``share`` of the training points a wild target, drawn from ``seed``."""
+        self.labels = with_outliers(self.truth, np.flatnonzero(self.is_train), share, seed)
+        self.outliers, self._outlier_seed = share, seed
 
     def _check(self) -> PointSet:
         return PointSet(self.allowed)
@@ -79,10 +96,11 @@ class Points:
             raise ValueError("remove_points_near needs finite coordinates and a radius >= 0")
         keep = np.hypot(self.points[:, 0] - x1, self.points[:, 1] - x2) > radius
         removed = int(len(self) - keep.sum())
-        self.points, self.labels, self.is_train = (
+        self.points, self.labels, self.is_train, self.truth = (
             self.points[keep],
             self.labels[keep],
             self.is_train[keep],
+            self.truth[keep],
         )
         return removed
 
@@ -104,6 +122,7 @@ class Points:
         is_train = _split_mask(len(labels), train_ratio, seed)
         if replace:
             self.points, self.labels, self.is_train = points, labels, is_train
+            self.truth, self.outliers = labels.copy(), 0.0
         else:
             self._append(points, labels, is_train)
         return len(labels)
@@ -116,6 +135,7 @@ class Points:
         self.points = np.concatenate([self.points, points])
         self.labels = np.concatenate([self.labels, labels])
         self.is_train = np.concatenate([self.is_train, is_train])
+        self.truth = np.concatenate([self.truth, labels])
 
 
 def _split_mask(n: int, train_ratio: float, seed: int) -> np.ndarray:

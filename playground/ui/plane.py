@@ -50,6 +50,8 @@ DATA_KNOBS = ("train_ratio", "noise", "batch_size", "n_classes")
 #: Knobs in the "More knobs" card under the network (the lessons use them too).
 MORE_KNOBS = (
     "n_samples",
+    "balance",
+    "outliers",
     "seed",
     "init",
     "dropout",
