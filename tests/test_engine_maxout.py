@@ -20,6 +20,7 @@ from playground.engine import HIDDEN_ACTIVATIONS, MLP
 from playground.experiment import Config, Session, config_from_query
 from playground.experiment.weights import load_weights_json, weights_to_json
 from playground.ui.frame import Section, unpack
+from playground.ui.inside import BINS, VIEWS
 from playground.ui.scene import MAP_RES, SHOWN_UNITS, FrameBuilder
 from playground.ui.theme import LIGHT
 
@@ -193,3 +194,25 @@ def test_a_frame_of_a_maxout_network_holds_one_map_and_one_row_of_edges_per_unit
     edges = n_in * shown[0] + shown[0] * shown[1] + shown[1] * shown[2]
     assert sections[Section.WEIGHTS].size == edges
     assert sections[Section.BIASES].size == sum(shown)
+
+
+def test_every_view_of_a_maxout_network_builds_and_its_histograms_count_both_pieces():
+    s = Session(dataset="spiral", hidden=[6, 4], activation="maxout", seed=1)
+    s.step(3)
+    b = FrameBuilder(LIGHT)
+    b.views.shown = frozenset(VIEWS)
+    b.views.every_s = 0.0
+    b.scene(s)
+    _, sections = unpack(b.frame(s, 1))
+    rows = sections[Section.HISTOGRAMS].reshape(-1, BINS + 1)
+    for row, (W, _) in zip(rows, s.model.get_weights(pieces=True)):
+        assert row[0] == pytest.approx(np.abs(W).max(), rel=1e-6)
+        assert row[1:].sum() == W.size  # 2n rows for a maxout layer
+
+
+def test_a_maxout_run_exports_as_offline_html(tmp_path):
+    out = tmp_path / "maxout.html"
+    query = "dataset=spiral&hidden=5,3&activation=maxout"
+    argv = ["export", "--query", query, "--size", "120", "--out", str(out)]
+    assert main([*argv, "--epochs", "6", "--frames", "3", "--quiet"]) == 0
+    assert out.read_text(encoding="utf-8").count('src="data:image/webp;base64,') == 3
