@@ -2,6 +2,9 @@
 
 Row-major (batch, units) arrays, textbook formulas, no shared code with
 ``playground.engine``: if both agree step by step, both are probably right.
+
+A maxout layer of n units takes weights of shape (2n, n_in): the first n rows
+are each unit's first linear piece, the last n its second.
 """
 
 from __future__ import annotations
@@ -19,6 +22,21 @@ ACT = {
         lambda z, a: np.where(z > 0, 1, a + 1),
     ),
 }
+
+
+def maxout(z):
+    """Maxout units from their pre-activations ``z`` = [piece 1 | piece 2] (batch, 2n):
+    max(piece 1, piece 2), shape (batch, n)."""
+    n = z.shape[1] // 2
+    return np.maximum(z[:, :n], z[:, n:])
+
+
+def maxout_backward(z, da):
+    """dLoss/dz (batch, 2n) from dLoss/da (batch, n): each gradient goes to the
+    piece that won (the first on a tie)."""
+    n = z.shape[1] // 2
+    first = z[:, :n] >= z[:, n:]
+    return np.concatenate([da * first, da * ~first], axis=1)
 
 
 def softmax(z):
@@ -43,6 +61,8 @@ class ReferenceMLP:
             last = i == len(self.W) - 1
             if last and self.output == "softmax":
                 a = softmax(z)
+            elif not last and self.hidden_act == "maxout":
+                a = maxout(z)
             else:
                 a = ACT[self.output if last else self.hidden_act][0](z)
             acts.append(a)
@@ -63,7 +83,10 @@ class ReferenceMLP:
             gb[i] = delta.sum(axis=0)
             if i:
                 da = delta @ self.W[i]
-                delta = da * ACT[self.hidden_act][1](zs[i - 1], acts[i])
+                if self.hidden_act == "maxout":
+                    delta = maxout_backward(zs[i - 1], da)
+                else:
+                    delta = da * ACT[self.hidden_act][1](zs[i - 1], acts[i])
         return loss, gW, gb
 
     def step(self, X, Y, optimizer, lr, beta1=0.9, beta2=0.999, eps=1e-8, mu=0.9):

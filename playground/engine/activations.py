@@ -10,6 +10,13 @@ grid point of every frame, so it uses a rational approximation (the minimax
 13/6 fraction used by Eigen) instead of libm's scalar ``tanh``: pure arithmetic
 that vectorises, with an absolute error below 3e-7 over the whole real line.
 ``sigmoid`` and ``swish`` reuse it through sigmoid(x) = (1 + tanh(x/2)) / 2.
+
+``maxout`` is the one activation that is not applied unit by unit: a maxout
+unit has two linear pieces and outputs the larger, max(w1.x + b1, w2.x + b2).
+How its pieces are laid out (a dense layer of 2n pre-activations, piece 1 in
+rows ``0..n``, piece 2 in rows ``n..2n``; the layer's n outputs in the first n
+rows of its activation block) is explained in network.py; here ``activate``
+and ``backprop_activation`` simply see the 2n-row blocks.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import numpy as np
 
 from ._jit import kernel
 
-LINEAR, STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SWISH, SOFTMAX = range(9)
+LINEAR, STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SWISH, SOFTMAX, MAXOUT = range(10)
 
 #: Activations a hidden layer may use, by name.
 HIDDEN_ACTIVATIONS: dict[str, int] = {
@@ -32,7 +39,11 @@ HIDDEN_ACTIVATIONS: dict[str, int] = {
     "leaky_relu": LEAKY_RELU,
     "elu": ELU,
     "swish": SWISH,
+    "maxout": MAXOUT,
 }
+#: Linear pieces per unit of each activation: a layer of n units computes
+#: ``n * pieces`` pre-activations (see network.py). Every other activation has one.
+PIECES: dict[int, int] = {MAXOUT: 2}
 # (The output layer's activations, with what each means, are in outputs.py.)
 #: Slope of leaky ReLU for negative inputs (PyTorch's default).
 LEAKY_SLOPE = 0.01
@@ -101,8 +112,19 @@ def column_max(Z, i):
 
 @kernel
 def activate(code, Z, A):
-    """Write f(Z) into A (both ``(units, batch)``); ``code`` picks f."""
+    """Write f(Z) into A (both ``(units, batch)``); ``code`` picks f.
+
+    For maxout, Z holds a layer's 2n pre-activations (piece 1 in rows
+    ``0..n``, piece 2 in rows ``n..2n``) and A[j] = max(Z[j], Z[n + j]) is
+    written to A's first n rows only; the rest of A is not touched.
+    """
     n, b = Z.shape
+    if code == MAXOUT:
+        h = n // 2
+        for j in range(h):
+            for i in range(b):
+                A[j, i] = max(Z[j, i], Z[h + j, i])
+        return
     if code == SOFTMAX:
         for i in range(b):
             m = column_max(Z, i)
@@ -151,8 +173,22 @@ def backprop_activation(code, Z, A, G):
 
     Softmax is never differentiated here: it only appears as an output layer
     paired with cross-entropy, whose combined gradient is computed directly.
+
+    For maxout, G's first n rows hold dLoss/dA for the n units; afterwards its
+    2n rows hold dLoss/dZ: each unit's gradient goes to the piece that won
+    (piece 1 on a tie, matching ``activate``), the losing piece gets 0.
     """
     n, b = Z.shape
+    if code == MAXOUT:
+        h = n // 2
+        for j in range(h):
+            for i in range(b):
+                if Z[j, i] >= Z[h + j, i]:
+                    G[h + j, i] = 0.0
+                else:
+                    G[h + j, i] = G[j, i]
+                    G[j, i] = 0.0
+        return
     for j in range(n):
         if code == TANH:
             for i in range(b):

@@ -16,7 +16,7 @@ import numpy as np
 from . import conv as cv
 from . import network as nw
 from . import slots as sl
-from .activations import HIDDEN_ACTIVATIONS
+from .activations import HIDDEN_ACTIVATIONS, PIECES
 from .init import INITS, init_layer
 from .losses import LOSS_OUTPUTS, LOSSES
 from .optimizers import OPTIMIZERS, SCHEDULES, add_penalty_gradient, scheduled_rate
@@ -108,7 +108,10 @@ class MLP:
 
     ``hidden`` lists the hidden layer widths (``()`` is a linear/logistic
     model). ``activation`` is one name for every hidden layer or one per
-    layer. ``seed`` fixes the initial weights, the shuffling and the dropout
+    layer; ``maxout`` units have two linear pieces each (see network.py for
+    how they are stored and :meth:`get_weights` for what it returns for them;
+    batch norm normalises each piece, dropout drops whole units). ``seed``
+    fixes the initial weights, the shuffling and the dropout
     masks. ``dtype`` is float64 for the small 2-D networks (exact gradients)
     and float32 where speed matters (MNIST).
 
@@ -301,14 +304,18 @@ class MLP:
         n_layers = len(self.sizes) - 1
         layout = np.zeros((n_layers, sl.LAYOUT_COLUMNS), dtype=np.int64)
         for l in range(n_layers):
-            n_in, n_out = self.sizes[l], self.sizes[l + 1]
-            W, b = init_layer(self.init_name, n_in, n_out, rng)
-            layout[l, sl.N_IN], layout[l, sl.N_OUT] = n_in, n_out
-            layout[l, sl.W_OFF], layout[l, sl.B_OFF] = offset, offset + W.size
-            layout[l, sl.U_IN], layout[l, sl.U_OUT] = u_in, unit
-            layout[l, sl.ACT] = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
+            code = (OUTPUT_ACTIVATIONS if l == n_layers - 1 else HIDDEN_ACTIVATIONS)[
                 self.activations[l]
             ]
+            # A maxout layer of n units is a dense layer of 2n pre-activations
+            # (both pieces, piece-major) followed by a pairwise max: network.py.
+            n_in, n_act = self.sizes[l], self.sizes[l + 1]
+            n_out = n_act * PIECES.get(code, 1)
+            W, b = init_layer(self.init_name, n_in, n_out, rng)
+            layout[l, sl.N_IN], layout[l, sl.N_OUT], layout[l, sl.N_ACT] = n_in, n_out, n_act
+            layout[l, sl.W_OFF], layout[l, sl.B_OFF] = offset, offset + W.size
+            layout[l, sl.U_IN], layout[l, sl.U_OUT] = u_in, unit
+            layout[l, sl.ACT] = code
             chunks += [W.ravel(), b]
             mask += [np.ones(W.size), np.zeros(n_out)]
             offset += W.size + n_out
@@ -566,7 +573,7 @@ class MLP:
         add_penalty_gradient(
             self._params, self._grad, self._regmask, self._hp[sl.L1], self._hp[sl.L2]
         )
-        return float(total) / n, self._split(self._grad)
+        return float(total) / n, self._split(self._grad, True)
 
     @property
     def conv_gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -575,8 +582,9 @@ class MLP:
 
     @property
     def gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The gradient last computed (by a step or ``loss_and_gradients``), per layer."""
-        return self._split(self._grad)
+        """The gradient last computed (by a step or ``loss_and_gradients``), per layer,
+        shaped as ``get_weights(pieces=True)``."""
+        return self._split(self._grad, True)
 
     # --------------------------------------------------------- evaluation
     def _evaluate(self, X, Y, first_unit: int) -> tuple[float, np.ndarray]:
@@ -649,7 +657,10 @@ class MLP:
                 first,
                 False,
             )
-        return np.split(out, np.cumsum(self.sizes[1:])[:-1])
+        # Each layer's block is N_OUT rows wide; a maxout layer's n outputs are
+        # the first n of its 2n rows (the rest is scratch), so keep N_ACT rows.
+        blocks = np.split(out, np.cumsum(self._layout[:, sl.N_OUT])[:-1])
+        return [block[:n] for block, n in zip(blocks, self.sizes[1:])]
 
     def feature_maps(self, X) -> dict[str, np.ndarray]:
         """Every conv layer's and pooling's maps for a few images, in one call.
@@ -709,18 +720,32 @@ class MLP:
         return float(self._hp[sl.L1] * np.abs(w).sum() + 0.5 * self._hp[sl.L2] * (w @ w))
 
     # ------------------------------------------------------ weights access
-    def _split(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _split(self, flat: np.ndarray, pieces: bool) -> list[tuple[np.ndarray, np.ndarray]]:
         out = []
         for row in self._layout:
             w, b, n_in, n_out = row[sl.W_OFF], row[sl.B_OFF], row[sl.N_IN], row[sl.N_OUT]
+            rows = n_out if pieces else row[sl.N_ACT]  # piece 1 is rows 0..n_act
             out.append(
-                (flat[w : w + n_in * n_out].reshape(n_out, n_in).copy(), flat[b : b + n_out].copy())
+                (
+                    flat[w : w + n_in * n_out].reshape(n_out, n_in)[:rows].copy(),
+                    flat[b : b + rows].copy(),
+                )
             )
         return out
 
-    def get_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Copies of ``(W[n_out, n_in], b[n_out])`` for each dense layer, input side first."""
-        return self._split(self._params)
+    def get_weights(self, pieces: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of ``(W[n_out, n_in], b[n_out])`` for each layer, input side first.
+
+        One row per unit, one column per input unit: the matrix the diagram's
+        edges and the weight editor show. A maxout unit has two linear pieces;
+        by default its row is its *first* piece (the edges drawn), so every
+        caller that expects ``(units_out, units_in)`` keeps working. With
+        ``pieces=True`` a maxout layer's W is ``(2n, n_in)`` and b ``(2n,)``:
+        piece 1 of every unit in rows ``0..n``, piece 2 in rows ``n..2n``
+        (all its parameters; other layers are the same either way). Saving
+        and restoring weights should use ``pieces=True``.
+        """
+        return self._split(self._params, pieces)
 
     def _split_conv(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         out = []
@@ -759,14 +784,19 @@ class MLP:
         self._params[:] = new
 
     def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Replace every layer's weights and biases (shapes as ``get_weights``)."""
+        """Replace every layer's weights and biases.
+
+        Shapes as ``get_weights``: for a maxout layer either both pieces
+        (``pieces=True`` shapes) or the first piece only, which then leaves
+        the second piece as it is.
+        """
         if len(weights) != len(self._layout):
             raise ValueError(f"expected {len(self._layout)} layers, got {len(weights)}")
         new = self._params.copy()
         for l, ((W, b), row) in enumerate(zip(weights, self._layout)):
             W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
-            n_in, n_out = row[sl.N_IN], row[sl.N_OUT]
-            if W.shape != (n_out, n_in) or b.shape != (n_out,):
+            n_in, n_out, n_act = row[sl.N_IN], row[sl.N_OUT], row[sl.N_ACT]
+            if not any(W.shape == (r, n_in) and b.shape == (r,) for r in {n_out, n_act}):
                 raise ValueError(
                     f"layer {l}: expected W {(n_out, n_in)} and b {(n_out,)}, "
                     f"got {W.shape} and {b.shape}"
@@ -774,18 +804,23 @@ class MLP:
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"layer {l}: weights contain NaN or infinite values")
             new[row[sl.W_OFF] : row[sl.W_OFF] + W.size] = W.ravel()
-            new[row[sl.B_OFF] : row[sl.B_OFF] + n_out] = b
+            new[row[sl.B_OFF] : row[sl.B_OFF] + b.size] = b
         self._params[:] = new
 
     def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
-        """Set one edge's weight (the page lets a user type a new one)."""
+        """Set one edge's weight (the page lets a user type a new one).
+
+        ``out_unit`` indexes the rows of ``get_weights(pieces=True)``: for a
+        maxout layer of n units, j < n is unit j's first piece (the edge the
+        diagram draws) and n + j its second piece.
+        """
         row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
         j = _count("out_unit", out_unit, 0, int(row[sl.N_OUT]) - 1)
         k = _count("in_unit", in_unit, 0, int(row[sl.N_IN]) - 1)
         self._params[row[sl.W_OFF] + j * row[sl.N_IN] + k] = _number("weight", value, -1e6, 1e6)
 
     def set_bias(self, layer: int, unit: int, value: float) -> None:
-        """Set one neuron's bias."""
+        """Set one neuron's bias (for maxout, indexed as in :meth:`set_weight`)."""
         row = self._layout[_count("layer", layer, 0, len(self._layout) - 1)]
         j = _count("unit", unit, 0, int(row[sl.N_OUT]) - 1)
         self._params[row[sl.B_OFF] + j] = _number("bias", value, -1e6, 1e6)

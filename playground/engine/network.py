@@ -7,7 +7,22 @@ cacheable and free of Python objects:
 * ``layout``: one int64 row per dense layer, columns below: sizes, where the
   layer's weights, biases and batch-norm scale/shift start in ``params``, its
   activation code, and where its input and output units start in the
-  activation buffers (units are numbered across layers, inputs first).
+  activation buffers (units are numbered across layers, inputs first), and how
+  many values it hands to the next layer (``N_ACT``).
+
+Maxout. A maxout layer of n units is stored as a dense layer of ``N_OUT = 2n``
+pre-activations (``W`` is ``(2n, n_in)``: piece 1 of every unit in rows
+``0..n``, piece 2 in rows ``n..2n``; ``b`` likewise) followed by a pairwise
+max, and the next layer reads only the n values (``N_ACT = n``) in the first n
+rows of the layer's activation block. Why this layout: the pieces are ordinary
+rows of an ordinary dense layer, so the dense kernels (loops or BLAS), the
+flat parameter vector and with it every optimizer, schedule, L1/L2 penalty,
+clipping, gradient norm and initialisation work unchanged; batch norm (when
+on) normalises each of the 2n pieces, as it would any pre-activation, before
+the max. Piece-major rather than interleaved rows so that ``W[:n]`` is one
+(n, n_in) matrix, the first piece of each unit, which is what the diagram
+draws. The layer keeps 2n rows in every scratch buffer (its unit range is 2n
+wide) so each block stays a plain slice; dropout acts on the n outputs only.
 * ``hp``: the float hyper-parameters, indexed by the constants below; they
   can change between calls without rebuilding anything.
 * ``bufs``: scratch of shape ``(N_BUFS, units, batch)``; ``bufs[row, u:u+n]``
@@ -58,6 +73,7 @@ from .slots import (
     M_,
     MOMENTUM,
     N_,
+    N_ACT,
     N_BUFS,
     N_IN,
     N_OUT,
@@ -133,7 +149,8 @@ def forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, train, stat
             p = bufs[P_, u:v]
             activate(layout[l, ACT], pre, p)
             a[:, :] = p
-            dropout_forward(a, bufs[M_, u:v], hp[DROPOUT], state)
+            w = u + layout[l, N_ACT]  # maxout: only its n outputs are dropped
+            dropout_forward(bufs[A_, u:w], bufs[M_, u:w], hp[DROPOUT], state)
         else:
             activate(layout[l, ACT], pre, a)
 
@@ -164,23 +181,27 @@ def backward(params, grad, layout, conv, hp, bufs, cols, train):
         if l == 0:
             break
         # d_in now holds dLoss/d(output of layer l-1); go back through it.
+        # Layer l-1 has ``width`` pre-activations: n_in, or 2 n_in for maxout,
+        # whose backprop spreads the n_in gradients over both pieces.
         p = l - 1
-        v = u_in + n_in
+        width = layout[p, N_OUT]
+        v = u_in + width
         a = bufs[A_, u_in:v]
         if dropping:
-            d_in *= bufs[M_, u_in:v]
+            d_in *= bufs[M_, u_in : u_in + n_in]
             a = bufs[P_, u_in:v]
+        d_pre = bufs[G_, u_in:v]
         g = layout[p, G_OFF]
         pre = bufs[N_ if g >= 0 else Z_, u_in:v]
-        backprop_activation(layout[p, ACT], pre, a, d_in)
+        backprop_activation(layout[p, ACT], pre, a, d_pre)
         if g >= 0:
             batchnorm_backward(
-                d_in,
+                d_pre,
                 bufs[H_, u_in:v],
                 bufs[S_, u_in:v, 0],
-                params[g : g + n_in],
-                grad[g : g + n_in],
-                grad[g + n_in : g + 2 * n_in],
+                params[g : g + width],
+                grad[g : g + width],
+                grad[g + width : g + 2 * width],
             )
     if has_conv:
         conv_front_backward(params, grad, conv, hp, bufs, cols, train)

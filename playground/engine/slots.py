@@ -8,9 +8,10 @@ and :class:`~.mlp.MLP` all read, so none of them imports another for a number.
 
 from __future__ import annotations
 
-# Columns of ``layout``.
-N_IN, N_OUT, W_OFF, B_OFF, G_OFF, ACT, U_IN, U_OUT = range(8)
-LAYOUT_COLUMNS = 8
+# Columns of ``layout`` (N_ACT: the values a layer hands on, which is fewer
+# than N_OUT for maxout, whose N_OUT pre-activations are two pieces a unit).
+N_IN, N_OUT, W_OFF, B_OFF, G_OFF, ACT, U_IN, U_OUT, N_ACT = range(9)
+LAYOUT_COLUMNS = 9
 
 # Entries of ``hp``.
 LR, L1, L2, MOMENTUM, BETA1, BETA2, EPS, RHO, CLIP, DROPOUT, BN_MOMENTUM, BN_EPS, HUBER = range(13)

@@ -151,7 +151,7 @@ class Config(param.Parameterized):
     activation = param.Selector(
         default="tanh",
         objects=list(HIDDEN_ACTIVATIONS),
-        doc="Non-linearity applied by every hidden neuron.",
+        doc="Non-linearity of every hidden neuron (maxout: the larger of two linear pieces).",
     )
     activations = ChoiceList(
         default=[],

@@ -33,7 +33,8 @@ def weights_to_json(model: MLP, *, config_query: str = "") -> str:
         "batch_norm": model.batch_norm,
         "epoch": model.epoch,
         "config": config_query,
-        "layers": [{"W": W.tolist(), "b": b.tolist()} for W, b in model.get_weights()],
+        # pieces=True: a maxout layer saves both of its linear pieces.
+        "layers": [{"W": W.tolist(), "b": b.tolist()} for W, b in model.get_weights(pieces=True)],
     }
     if model.batch_norm:
         state = model.state_dict()

@@ -220,7 +220,8 @@ def gradient_row(session: Session) -> np.ndarray | None:
     X, _ = session.examples("train")
     outputs = model.layer_outputs(X) if len(X) else []
     row = [float(session.epoch)]
-    for layer, ((W, _), g) in enumerate(zip(model.get_weights(), norms)):
+    # pieces=True: the gradient norm covers both pieces of a maxout unit, so must the size.
+    for layer, ((W, _), g) in enumerate(zip(model.get_weights(pieces=True), norms)):
         size = float(np.linalg.norm(W))
         hidden = layer < len(norms) - 1 and len(outputs)
         dead = int((np.abs(outputs[layer]).max(axis=1) == 0).sum()) if hidden else 0
@@ -232,7 +233,7 @@ def histograms(session: Session) -> np.ndarray:
     """Per layer (input side first): its largest |weight|, then BINS counts of
     its weights over [-largest, +largest] (HISTOGRAMS)."""
     rows = []
-    for W, _ in session.model.get_weights():
+    for W, _ in session.model.get_weights(pieces=True):  # every weight, both maxout pieces
         w = np.asarray(W, dtype=np.float64).ravel()
         top = float(np.abs(w).max()) if w.size and np.isfinite(w).all() else 1.0
         top = top or 1.0
