@@ -10,34 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import test_engine_gradients as dense
 
 from playground.engine import MLP
 from playground.engine.conv import KB_OFF
 
 
-def objective(net: MLP, X, Y, rng_state: int) -> float:
-    net._state[0] = rng_state  # the same dropout masks at every evaluation
-    loss, _ = net.loss_and_gradients(X, Y, train=True)
-    return loss + net.penalty()
-
-
-def check_gradients(net: MLP, X, Y, *, eps=1e-6, rtol=2e-4, atol=2e-6) -> None:
-    s0 = int(net._state[0])
-    objective(net, X, Y, s0)
-    analytic = net._grad.copy()
-    numeric = np.zeros_like(analytic)
-    p = net._params
-    for i in range(p.size):
-        old = p[i]
-        p[i] = old + eps
-        up = objective(net, X, Y, s0)
-        p[i] = old - eps
-        down = objective(net, X, Y, s0)
-        p[i] = old
-        numeric[i] = (up - down) / (2 * eps)
-    np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol)
+def check_gradients(net: MLP, X, Y, **tolerances) -> None:
+    """The dense tests' finite-difference check, and the conv kernels got a gradient."""
+    dense.check_gradients(net, X, Y, **tolerances)
     first_kernels = int(net._conv[0, KB_OFF])  # the first layer's kernels start the vector
-    assert np.abs(analytic[:first_kernels]).max() > 1e-4, "conv kernels got no gradient"
+    assert np.abs(net._grad[:first_kernels]).max() > 1e-4, "conv kernels got no gradient"
 
 
 def conv_net(shape, conv, *, hidden=(), n_out=3, **kw) -> MLP:
