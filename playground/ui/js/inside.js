@@ -48,7 +48,8 @@ class InsideViews {
       ? `<b>Hidden space</b> <small>(layer ${v.layer + 1}: ${v.layer_units >= 2 ? "units 1 and 2" : "its one unit"}`
         + `${v.layer_units > 2 ? ` of ${v.layer_units}` : ""}; the points and the input plane's grid as it sees them)</small>`
       : "<b>Hidden space</b> <small>(no hidden layer: add one)</small>";
-    this.parts.gradients.title.innerHTML = "<b>Gradient flow</b> <small>(each layer's weight-gradient size an epoch, log scale)</small>";
+    this.parts.gradients.title.innerHTML = "<b>Gradient flow</b> <small>(each layer, log scale: solid its "
+      + "weight gradient's size an epoch, dashed the update-to-weight ratio)</small>";
     this.parts.histograms.title.innerHTML = "<b>Weight histograms</b> <small>(each layer, input side first)</small>";
     this.parts.metrics.title.innerHTML = v.classes
       ? "<b>Metrics</b> <small>(test set)</small>" : "<b>Metrics</b> <small>(for classification)</small>";
@@ -180,8 +181,8 @@ class InsideViews {
     ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
     if (!rows.length) { this.gradLegend.textContent = "Train an epoch to see the gradients."; return; }
     let lo = Infinity, hi = -Infinity;
-    for (const r of rows) for (let l = 0; l < v.layers; l++) {
-      const x = r[1 + 3 * l];
+    // solid: the gradient's size; dashed: the update-to-weight ratio (same log axis)
+    for (const r of rows) for (let l = 0; l < v.layers; l++) for (const x of [r[1 + 3 * l], r[2 + 3 * l]]) {
       if (x > 0 && Number.isFinite(x)) { lo = Math.min(lo, Math.log10(x)); hi = Math.max(hi, Math.log10(x)); }
     }
     if (!Number.isFinite(lo)) { lo = -1; hi = 0; }
@@ -203,19 +204,23 @@ class InsideViews {
     ctx.fillText(String(Math.round(e0)), left, H - 4);
     ctx.textAlign = "right";
     ctx.fillText(`epoch ${Math.round(e1)}`, right, H - 4);
-    ctx.lineWidth = 1.6 * k;
     for (let l = 0; l < v.layers; l++) {
-      ctx.strokeStyle = v.layer_colors[l];
-      ctx.beginPath();
-      let pen = false;
-      for (const r of rows) {
-        const x = r[1 + 3 * l];
-        if (!(x > 0) || !Number.isFinite(x)) { pen = false; continue; }
-        (pen ? ctx.lineTo : ctx.moveTo).call(ctx, X(r[0]), Y(x));
-        pen = true;
+      for (const [col, dash, width] of [[1, [], 1.6], [2, [4, 3], 1.1]]) {
+        ctx.strokeStyle = v.layer_colors[l];
+        ctx.lineWidth = width * k;
+        ctx.setLineDash(dash);
+        ctx.beginPath();
+        let pen = false;
+        for (const r of rows) {
+          const x = r[col + 3 * l];
+          if (!(x > 0) || !Number.isFinite(x)) { pen = false; continue; }
+          (pen ? ctx.lineTo : ctx.moveTo).call(ctx, X(r[0]), Y(x));
+          pen = true;
+        }
+        ctx.stroke();
       }
-      ctx.stroke();
     }
+    ctx.setLineDash([]);
     ctx.lineWidth = 1;
     ctx.textAlign = "left";
     const now = rows[rows.length - 1], fmt = (x) => (x > 0 ? x.toExponential(1) : "0");
