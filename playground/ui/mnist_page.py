@@ -25,7 +25,7 @@ from playground.ui.controls import knob
 from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.digit_frames import DIGIT_PARTS, DigitFrames, TestPass
 from playground.ui.digits import DrawingPad
-from playground.ui.stage import DigitsStage, FrameFlow
+from playground.ui.stage import DigitsStage
 from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
 
@@ -92,7 +92,6 @@ class MnistPage(TrainingPage):
         self._pending: list = []  # test-set views to send on the next ticks
         self.frames = DigitFrames(theme)
         self.stage = DigitsStage(self._from_browser, socket=live_socket)
-        self.flow = FrameFlow()
 
         hidden_names = list(HIDDEN_PRESETS)
         current = _preset_name(self.config.hidden)
@@ -224,11 +223,6 @@ class MnistPage(TrainingPage):
         self.stage.visible = bool(self.frames.parts)
         self.frames.invalidate()
         self._render()
-
-    def close(self) -> None:
-        """The tab has gone: stop training and forget the live websocket."""
-        self.set_playing(False)
-        self.stage.close()
 
     def _hidden_changed(self, event) -> None:
         value = HIDDEN_PRESETS.get(event.new)

@@ -27,7 +27,7 @@ from playground.ui.inside import VIEWS
 from playground.ui.inside_controls import LABEL as INSIDE_LABEL
 from playground.ui.inside_controls import InsideControls
 from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
-from playground.ui.stage import FrameFlow, Stage
+from playground.ui.stage import Stage
 from playground.ui.theme import Theme, with_tip
 from playground.ui.transport import TrainingPage
 
@@ -174,7 +174,6 @@ class Playground(TrainingPage):
 
         # Flow control (see the class doc): frames sent, frames the browser has
         # confirmed, and whether it has said hello (its module is listening).
-        self.flow = FrameFlow()
         self._pump_due = False
         self._cost_key: tuple = ()
         self._per_batch: float | None = None  # seconds per training step, measured
@@ -557,11 +556,6 @@ class Playground(TrainingPage):
             self.frames.points_changed()
         self._sync_controls()
         self._render()
-
-    def close(self) -> None:
-        """The tab has gone: stop training and forget the live websocket."""
-        self.set_playing(False)
-        self.stage.close()
 
     def __panel__(self):
         return self._layout

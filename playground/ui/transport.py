@@ -12,6 +12,7 @@ import panel as pn
 from panel.io.callbacks import PeriodicCallback
 
 from playground.experiment import Config, Session
+from playground.ui.stage import FrameFlow
 from playground.ui.theme import THEMES, Theme
 
 #: Of each second of the server process, at most this share goes to the frames
@@ -92,6 +93,9 @@ class TrainingPage(pn.viewable.Viewer):
         self._next_work = 0.0
         self._resumed_at = -1.0
         self._stopped = False  # the message shows the stop notice
+        #: Frames sent to the page's stage (``self.stage``, made by each page)
+        #: and the ones its browser confirmed painted.
+        self.flow = FrameFlow()
         doc = pn.state.curdoc
         self._doc = doc if doc is not None and doc.session_context is not None else None
         # One tooltip icon beside the three buttons, not a tooltip on each: a
@@ -267,8 +271,13 @@ class TrainingPage(pn.viewable.Viewer):
         that takes uploads says why)."""
 
     def close(self) -> None:
-        """The browser tab has gone: stop training."""
-        self.set_playing(False)
+        """The browser tab has gone: forget its live websocket first, so nothing
+        more is sent to it, then stop training. (Through this class's pause, not
+        the page's own: the MNIST page redraws everything when paused, for a
+        document that is being destroyed.)"""
+        self.flow.ready = False
+        self.stage.close()
+        TrainingPage.set_playing(self, False)
 
     def step(self) -> None:
         """Pause and train exactly one epoch (the Step button, the → key)."""
