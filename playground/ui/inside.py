@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -121,8 +122,11 @@ class Views:
         (the browser keeps the last); ``maps`` are the frame's layer maps over
         the ``grid`` x ``grid`` heatmap grid (reused: no second pass)."""
         out: dict[Section, np.ndarray] = {}
+        # Every unit's value at every training point, once a frame for the views
+        # that read it (the gradient flow's dead units, the hidden space's points).
+        seen = cache(lambda: training_outputs(session))
         if "gradients" in self.shown:  # every frame: a point an epoch on its curves
-            row = gradient_row(session)
+            row = gradient_row(session, seen)
             if row is not None:
                 out[Section.GRADIENTS] = row
         now = time.monotonic()
@@ -130,7 +134,7 @@ class Views:
             return out
         self._at = now
         if "hidden_space" in self.shown:
-            out.update(self._hidden_space(session, maps, grid))
+            out.update(self._hidden_space(session, maps, grid, seen))
         if "histograms" in self.shown:
             out[Section.HISTOGRAMS] = histograms(session)
         if "metrics" in self.shown and session.plan.is_classification:
@@ -143,7 +147,7 @@ class Views:
         return max(0, n - 1 if self.layer is None else min(self.layer, n - 1))
 
     # ------------------------------------------------------------- the views
-    def _hidden_space(self, session: Session, maps: list[np.ndarray], grid: int) -> dict:
+    def _hidden_space(self, session: Session, maps: list[np.ndarray], grid: int, seen) -> dict:
         if len(session.model.sizes) < 3:
             return {}
         layer = self.layer_of(session)
@@ -153,12 +157,12 @@ class Views:
         mesh = units[:, pick][:, :, pick]  # (u, MESH, MESH), row 0 at the top
         if len(mesh) == 1:  # one unit: its value against nothing (a line)
             mesh = np.concatenate([mesh, np.zeros_like(mesh)])
-        X, labels = session.examples("train")
-        if len(X):
-            seen = session.model.layer_outputs(X)[layer][:2]
-            if len(seen) == 1:
-                seen = np.concatenate([seen, np.zeros_like(seen)])
-            points = np.column_stack([seen[0], seen[1], labels])
+        labels, outputs = seen()
+        if outputs:
+            xy = outputs[layer][:2]
+            if len(xy) == 1:
+                xy = np.concatenate([xy, np.zeros_like(xy)])
+            points = np.column_stack([xy[0], xy[1], labels])
         else:
             points = np.zeros((0, 3))
         return {
@@ -207,18 +211,25 @@ class Views:
         return np.where(grid >= t, (grid - t) / (1 - t), (grid - t) / (1 + t))
 
 
-def gradient_row(session: Session) -> np.ndarray | None:
+def training_outputs(session: Session) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The training points' labels and every layer's ``(units, points)`` values
+    there ([] without training points)."""
+    X, labels = session.examples("train")
+    return labels, session.model.layer_outputs(X) if len(X) else []
+
+
+def gradient_row(session: Session, seen) -> np.ndarray | None:
     """GRADIENTS for the last finished epoch (None before the first): per layer
     the mean norm of its weight gradient, the update-to-weight ratio (learning
     rate x gradient / weights) and how many of its units are 0 on every
-    training point (dead ReLUs; none counted for the output layer)."""
+    training point (dead ReLUs; none counted for the output layer). ``seen()``
+    gives :func:`training_outputs`."""
     norms = session.gradient_norms
     if not norms:
         return None
     model = session.model
     rate = model.current_learning_rate
-    X, _ = session.examples("train")
-    outputs = model.layer_outputs(X) if len(X) else []
+    _, outputs = seen()
     row = [float(session.epoch)]
     # pieces=True: the gradient norm covers both pieces of a maxout unit, so must the size.
     for layer, ((W, _), g) in enumerate(zip(model.get_weights(pieces=True), norms)):

@@ -45,14 +45,6 @@ class Theme:
     #: Size of plots, lines, points and figure text (presenter mode: larger).
     scale: float = 1.0
 
-    def px(self, pixels: float) -> int:
-        """``pixels`` at this theme's scale."""
-        return int(round(pixels * self.scale))
-
-    def font(self, pixels: float) -> str:
-        """A Bokeh font size of ``pixels`` at this theme's scale."""
-        return f"{pixels * self.scale:.0f}px"
-
     @property
     def quiet_button(self) -> str:
         """The Bokeh button type of a secondary control (a radio group, a

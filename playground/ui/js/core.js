@@ -94,6 +94,18 @@ function paintLut(src, lut, pixels) {
   }
 }
 
+// A PER_CLASS section (precision, recall, F1 of each class) as table rows, one
+// column a class, in percent (`suffix` after each value); no section yet: dashes.
+function perClassRows(word, names, pc, suffix = "") {
+  const n = names.length, cell = (v) => (pc ? `${(100 * v).toFixed(0)}${suffix}` : "–");
+  const row = (label, tip, at) => `<tr><th title="${tip}">${label}</th>`
+    + `${names.map((_, d) => `<td>${cell(pc && pc[at * n + d])}</td>`).join("")}</tr>`;
+  return `<tr><th>${word}</th>${names.map((name) => `<th>${name}</th>`).join("")}</tr>`
+    + row("precision", "Of those predicted as this class, the share that are", 0)
+    + row("recall", "Of those of this class, the share found", 1)
+    + row("F1", "The harmonic mean of precision and recall", 2);
+}
+
 // A page's stage: subclasses say how to build their DOM (build), take a scene
 // (setScene), check a frame against it (check), paint one (paint) and lay out
 // (relayout). This class receives, queues, paints and confirms frames.

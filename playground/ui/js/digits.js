@@ -309,12 +309,8 @@ class DigitsStage extends LiveStage {
 
   // One column a digit (three short rows fit under the curves).
   paintPerClass() {
-    const pc = this.perClass, n = this.scene.n_classes, cells = (f) => [...Array(n).keys()].map(f).join("");
-    const pct = (v) => (pc ? `${(100 * v).toFixed(0)}` : "–");
-    this.perTable.innerHTML = `<tr><th>digit</th>${cells((d) => `<th>${d}</th>`)}</tr>`
-      + `<tr><th title="Of the digits predicted as this one, the share that are (%)">precision</th>${cells((d) => `<td>${pct(pc && pc[d])}</td>`)}</tr>`
-      + `<tr><th title="Of the digits that are this one, the share found (%)">recall</th>${cells((d) => `<td>${pct(pc && pc[n + d])}</td>`)}</tr>`
-      + `<tr><th title="The harmonic mean of precision and recall (%)">F1</th>${cells((d) => `<td>${pct(pc && pc[2 * n + d])}</td>`)}</tr>`;
+    const digits = [...Array(this.scene.n_classes).keys()].map(String);
+    this.perTable.innerHTML = perClassRows("digit", digits, this.perClass);
   }
 
   paintGallery() {

@@ -328,11 +328,7 @@ class InsideViews {
       ctx.textAlign = "left";
       canvas.dataset.auc = roc[0].toFixed(3);
     }
-    const pct = (x) => `${(100 * x).toFixed(0)}%`, cells = (f) => [...Array(n).keys()].map(f).join("");
-    this.table.innerHTML = `<tr><th>class</th>${cells((d) => `<th>${v.names[d]}</th>`)}</tr>`
-      + `<tr><th title="Of the points predicted as this class, the share that are">precision</th>${cells((d) => `<td>${pct(pc[d])}</td>`)}</tr>`
-      + `<tr><th title="Of the points of this class, the share found">recall</th>${cells((d) => `<td>${pct(pc[n + d])}</td>`)}</tr>`
-      + `<tr><th title="The harmonic mean of precision and recall">F1</th>${cells((d) => `<td>${pct(pc[2 * n + d])}</td>`)}</tr>`;
+    this.table.innerHTML = perClassRows("class", v.names, pc, "%");
     canvas.dataset.counts = Array.from(counts).join(",");
   }
 }
