@@ -239,20 +239,13 @@ class MnistPage(TrainingPage):
         return self.session.model.predict(image[None])[0]
 
     # ------------------------------------------------------------------ render
-    def _render(self) -> None:
-        """Send the browser a frame of the session as it is now (and first a new
-        scene if the network changed). Before the browser has said hello there
-        is nobody to send to: its hello asks for everything."""
-        if not self.flow.ready:
-            return
-        scene = self.frames.scene(self.session)
-        if scene is not None:
-            self.stage.send_scene(scene)
-            self.frames.weights_changed(self.session)
-            if self._test is not None:
-                self.frames.test_pass_changed(self._test)
-                self._show_gallery()
-        self.stage.send_frame(self.frames.frame(self.session, self.flow.next()))
+    def scene_sent(self) -> None:
+        """A new scene clears the browser's views: send the weights and the
+        test-set views of the pass already made with the next frame."""
+        self.frames.weights_changed(self.session)
+        if self._test is not None:
+            self.frames.test_pass_changed(self._test)
+            self._show_gallery()
 
     def _refresh_all(self) -> None:
         """Everything from the weights as they are now (paused, stepped, reset)."""

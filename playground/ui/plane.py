@@ -429,17 +429,6 @@ class Playground(TrainingPage):
         self.stop_if_reached(before)
         return finished
 
-    def _render(self) -> None:
-        """Send the browser a frame of the session as it is now (and first a
-        new scene if the structure changed). Before the browser has said
-        hello there is nobody to send to: its hello asks for everything."""
-        if not self.flow.ready:
-            return
-        scene = self.frames.scene(self.session)
-        if scene is not None:
-            self.stage.send_scene(scene)
-        self.stage.send_frame(self.frames.frame(self.session, self.flow.next()))
-
     # ----------------------------------------------------------------- actions
     def step_epoch(self) -> None:
         self.session.step(1)

@@ -230,6 +230,22 @@ class TrainingPage(pn.viewable.Viewer):
         self.notice.object = _escaped([text])
         self.notice.visible = True
 
+    def _render(self) -> None:
+        """Send the browser a frame of the session as it is now (and first a new
+        scene if what is drawn where changed; ``self.frames`` builds both).
+        Before the browser has said hello there is nobody to send to: its hello
+        asks for everything."""
+        if not self.flow.ready:
+            return
+        scene = self.frames.scene(self.session)
+        if scene is not None:
+            self.stage.send_scene(scene)
+            self.scene_sent()
+        self.stage.send_frame(self.frames.frame(self.session, self.flow.next()))
+
+    def scene_sent(self) -> None:
+        """A new scene went to the browser (a page resends what it keeps)."""
+
     def open_views(self, names) -> None:
         """Open these views inside the network, if the page has them (a lesson asks)."""
 
