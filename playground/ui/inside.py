@@ -122,6 +122,8 @@ class Views:
         (the browser keeps the last); ``maps`` are the frame's layer maps over
         the ``grid`` x ``grid`` heatmap grid (reused: no second pass)."""
         out: dict[Section, np.ndarray] = {}
+        if not self.shown:
+            return out
         # Every unit's value at every training point, once a frame for the views
         # that read it (the gradient flow's dead units, the hidden space's points).
         seen = cache(lambda: training_outputs(session))
