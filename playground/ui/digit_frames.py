@@ -33,6 +33,8 @@ SIDE = 28
 MAX_UNITS = 32
 #: The gallery's grid.
 GALLERY_COLS, GALLERY_ROWS = 8, 3
+#: The outline of a digit the network gets wrong (the gallery).
+MISTAKE = "#d62728"
 #: The parts an embedded MNIST page's ``show=`` picks among, drawn by the stage.
 DIGIT_PARTS = ("network", "data", "output", "loss")
 
@@ -166,7 +168,3 @@ class DigitFrames:
         sections.update(self._due)
         self._due = {}
         return pack(number, session.epoch, self._scene_id, sections)
-
-
-#: The outline of a digit the network gets wrong (the gallery).
-MISTAKE = "#d62728"
