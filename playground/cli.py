@@ -99,7 +99,7 @@ def _add_knob_flags(parser: argparse.ArgumentParser) -> None:
         if isinstance(p, param.Boolean):
             kwargs["action"] = argparse.BooleanOptionalAction
         elif isinstance(p, param.Selector) and not isinstance(p, param.ListSelector):
-            kwargs.update(type=str.lower, choices=p.objects)
+            kwargs.update(type=_strict(name), choices=p.objects)
         else:
             metavar = "N" if isinstance(p, param.Integer) else "X"
             metavar = {IntList: "SIZES", ChoiceList: "NAMES"}.get(type(p), metavar)

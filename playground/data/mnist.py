@@ -23,7 +23,8 @@ ASSETS_DIR: Path = Path(
 MNIST_FILE = "mnist.npz"
 N_TRAIN = 60_000
 N_TEST = 10_000
-N_PIXELS = 28 * 28
+SIDE = 28  # an image is SIDE x SIDE pixels
+N_PIXELS = SIDE * SIDE
 N_DIGITS = 10
 
 

@@ -22,9 +22,12 @@ from playground.data import mnist as _mnist
 from playground.engine import (
     HIDDEN_ACTIVATIONS,
     INITS,
+    KERNEL_SIZES,
     LOSSES,
+    MAX_CONV_LAYERS,
     MAX_DECAY_EVERY,
     MAX_DROPOUT,
+    MAX_FILTERS,
     MAX_HIDDEN_LAYERS,
     MAX_LEARNING_RATE,
     MAX_REG_RATE,
@@ -32,6 +35,7 @@ from playground.engine import (
     MLP,
     OPTIMIZERS,
     OUTPUT_ACTIVATIONS,
+    POOLS,
     REGULARIZATIONS,
     SCHEDULES,
 )
@@ -141,6 +145,26 @@ class Config(param.Parameterized):
         doc="Which properties of a point the network sees as inputs (2-D toy sets only).",
     )
     # --- network ---------------------------------------------------------------
+    conv = IntList(
+        default=[],
+        bounds=(0, MAX_CONV_LAYERS),
+        item_bounds=(1, MAX_FILTERS),
+        label="Conv layers",
+        doc="Filters in each convolution layer before the dense ones (MNIST only); "
+        "empty = a dense network.",
+    )
+    kernel = param.Selector(
+        default=5,
+        objects=list(KERNEL_SIZES),
+        label="Kernel size",
+        doc="Width and height of each convolution filter, in pixels.",
+    )
+    pool = param.Selector(
+        default="max",
+        objects=list(POOLS),
+        label="Pooling",
+        doc="2x2 pooling after each convolution layer: max, average or none.",
+    )
     hidden = IntList(
         default=[4, 2],
         bounds=(0, MAX_HIDDEN_LAYERS),

@@ -196,9 +196,7 @@ HIDDEN_SEPARATED = Measure(
     _separated_in_last_hidden,
     percent=True,
 )
-GRADIENT_RATIO = Measure(
-    "output layer's gradient size over the first layer's", _gradient_ratio
-)
+GRADIENT_RATIO = Measure("output layer's gradient size over the first layer's", _gradient_ratio)
 OUTPUT_GRADIENT = Measure("output layer's gradient size in the last epoch", _output_gradient)
 
 

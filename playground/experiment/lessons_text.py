@@ -579,8 +579,7 @@ _WORDS = {
             "Press Play and watch the training loss reach 0.000.",
             "Open the Gradient flow view (the Gradients button): the output's gradient "
             "drops out of the chart (it is exactly 0).",
-            "Set Loss to softmax_ce under More knobs (Output auto picks softmax) and play "
-            "again.",
+            "Set Loss to softmax_ce under More knobs (Output auto picks softmax) and play again.",
         ),
         watch_for=(
             "With hinge the training loss and the output layer's gradient are exactly 0.",

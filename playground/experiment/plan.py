@@ -46,6 +46,23 @@ class Plan:
     loss: str
     dtype: str
     notes: tuple[str, ...] = ()
+    conv: tuple[int, ...] = ()  # filters per conv layer (MNIST only)
+    kernel: int = 5
+    pool: str = "max"
+    conv_activation: str = "relu"
+    input_shape: tuple[int, ...] | None = None  # (channels, height, width) of an image
+
+    def network_kwargs(self) -> dict:
+        """The engine's conv front-end arguments (none for a dense network)."""
+        if not self.conv:
+            return {}
+        return dict(
+            conv=self.conv,
+            kernel=self.kernel,
+            pool=self.pool,
+            conv_activation=self.conv_activation,
+            input_shape=self.input_shape,
+        )
 
     @property
     def output_facts(self) -> OutputFacts:
@@ -130,12 +147,18 @@ def make_plan(config: Config, *, strict: bool = False) -> Plan:
     notes: list[tuple[str, str]] = []  # (what does not fit, what is used instead)
     kind, n_classes = _kind(config, notes)
     output, loss = _output_and_loss(config, kind, notes)
-    if strict and notes:
-        raise ValueError(notes[0][0])
+    conv: tuple[int, ...] = tuple(config.conv)
+    input_shape = None
     if config.dataset == MNIST:
         n_inputs, dtype = _mnist.N_PIXELS, "float32"
+        input_shape = (1, _mnist.SIDE, _mnist.SIDE)
     else:
         n_inputs, dtype = len(config.features), "float64"
+        if conv:
+            notes.append(("convolution layers need images (MNIST)", "dense layers only"))
+            conv = ()
+    if strict and notes:
+        raise ValueError(notes[0][0])
     return Plan(
         kind=kind,
         n_classes=n_classes,
@@ -147,4 +170,9 @@ def make_plan(config: Config, *, strict: bool = False) -> Plan:
         loss=loss,
         dtype=dtype,
         notes=tuple(f"{problem}; using {fix}." for problem, fix in notes),
+        conv=conv,
+        kernel=config.kernel,
+        pool=config.pool,
+        conv_activation=config.activation,
+        input_shape=input_shape if conv else None,
     )

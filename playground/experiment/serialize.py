@@ -134,10 +134,13 @@ def _convert(p: param.Parameter, raw: Any) -> tuple[Any, str | None]:
     if isinstance(p, ChoiceList):
         return _convert_names(p, raw)
     if isinstance(p, param.Selector):
+        if raw in p.objects and not isinstance(raw, bool):  # a JSON number choice (kernel 3)
+            return raw, None
         if isinstance(raw, str):
             word = raw.strip().lower().replace("-", "_")
-            if word in p.objects:
-                return word, None
+            for choice in p.objects:  # the choices as written in a query: "3" is kernel 3
+                if word == str(choice):
+                    return choice, None
         raise ValueError(f"is not one of {', '.join(map(str, p.objects))}")
     if isinstance(p, IntList):
         return _convert_sizes(p, raw)

@@ -172,6 +172,7 @@ class Session:
             init=c.init,
             seed=c.seed,
             dtype=plan.dtype,
+            **plan.network_kwargs(),
         )
         self._apply_live()
         self._arrays = None

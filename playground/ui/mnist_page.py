@@ -42,7 +42,18 @@ HIDDEN_PRESETS = {
     "256, 128": [256, 128],
     "512, 256, 128": [512, 256, 128],
 }
+#: Convolution fronts offered: none (a dense network), one or two conv layers.
+CONV_PRESETS = {
+    "none (dense only)": [],
+    "8": [8],
+    "8, 16": [8, 16],
+    "16, 32": [16, 32],
+}
+#: The list-valued knobs chosen from presets (name -> the presets offered).
+PRESET_KNOBS = {"conv": CONV_PRESETS, "hidden": HIDDEN_PRESETS}
 MNIST_KNOBS = (
+    "kernel",
+    "pool",
     "learning_rate",
     "activation",
     "optimizer",
@@ -55,11 +66,44 @@ MNIST_KNOBS = (
 )
 
 
-def _preset_name(hidden: list[int]) -> str:
-    for name, value in HIDDEN_PRESETS.items():
-        if value == list(hidden):
+def _preset_name(presets: dict[str, list[int]], sizes: list[int]) -> str:
+    for name, value in presets.items():
+        if value == list(sizes):
             return name
-    return ", ".join(map(str, hidden))
+    return ", ".join(map(str, sizes))
+
+
+def preset_select(config: Config, name: str, presets: dict[str, list[int]]) -> pn.widgets.Select:
+    """A drop-down of ``presets`` for the list knob ``name``, bound both ways (a
+    value set elsewhere, by a lesson or the URL, is shown and added if new)."""
+    p = config.param[name]
+
+    def options(value: list[int]) -> list[str]:
+        names = list(presets)
+        current = _preset_name(presets, value)
+        return names if current in names else [*names, current]
+
+    value = getattr(config, name)
+    select = pn.widgets.Select(
+        label=p.label,
+        options=options(value),
+        value=_preset_name(presets, value),
+        width=170,
+        description=p.doc,
+    )
+
+    def picked(event) -> None:
+        sizes = presets.get(event.new)
+        if sizes is not None and sizes != getattr(config, name):
+            setattr(config, name, list(sizes))
+
+    def changed(event) -> None:
+        select.options = options(event.new)
+        select.value = _preset_name(presets, event.new)
+
+    select.param.watch(picked, "value")
+    config.param.watch(changed, name)
+    return select
 
 
 class MnistPage(TrainingPage):
@@ -73,7 +117,7 @@ class MnistPage(TrainingPage):
     #: the controls: the confusion matrix is "data", the weight images
     #: "network", the gallery "output", the curves "loss").
     DECLARED = PageDeclaration(
-        knobs=(*MNIST_KNOBS, "hidden"),
+        knobs=(*PRESET_KNOBS, *MNIST_KNOBS),
         show={"controls": "top", **dict.fromkeys(DIGIT_PARTS, ITSELF)},
     )
 
@@ -93,19 +137,9 @@ class MnistPage(TrainingPage):
         self.frames = DigitFrames(theme)
         self.stage = DigitsStage(self._from_browser, socket=live_socket)
 
-        hidden_names = list(HIDDEN_PRESETS)
-        current = _preset_name(self.config.hidden)
-        if current not in hidden_names:
-            hidden_names.append(current)
-        self.hidden = pn.widgets.Select(
-            label="Hidden layers",
-            options=hidden_names,
-            value=current,
-            width=170,
-            description=self.config.param["hidden"].doc,
-        )
+        presets = {name: preset_select(self.config, name, p) for name, p in PRESET_KNOBS.items()}
+        self.hidden = presets["hidden"]
         self.pad = DrawingPad(theme, self._predict_one)
-        self.hidden.param.watch(self._hidden_changed, "value")
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
         self._cell: tuple[int, int] | None = None
         self._mistakes = False
@@ -116,14 +150,14 @@ class MnistPage(TrainingPage):
         }
         top = pn.FlexBox(
             pn.Row(self.play, self.step_button, self.reset_button, self.transport_help),
-            self.hidden,
+            *presets.values(),
             *controls.values(),
             styles={"background": theme.panel, "border-bottom": f"1px solid {theme.grid}"},
             sizing_mode="stretch_width",
             align_items="flex-end",
         )
         self.top = top
-        self.hideable = self.DECLARED.hideable(self, {**controls, "hidden": self.hidden})
+        self.hideable = self.DECLARED.hideable(self, {**controls, **presets})
         self.parts = self.DECLARED.shown(self)
         self._layout = pn.Column(
             top,
@@ -223,11 +257,6 @@ class MnistPage(TrainingPage):
         self.stage.visible = bool(self.frames.parts)
         self.frames.invalidate()
         self._render()
-
-    def _hidden_changed(self, event) -> None:
-        value = HIDDEN_PRESETS.get(event.new)
-        if value is not None:
-            self.config.hidden = list(value)
 
     def _config_changed(self, *events) -> None:
         if max(EFFECTS[e.name] for e in events) >= Effect.NETWORK:
