@@ -40,6 +40,10 @@ def _sections(rng) -> dict[Section, np.ndarray]:
         Section.HISTOGRAMS: rng.random(3 * 25).astype(np.float32),
         Section.ROC: rng.random(4 + 2 * 30).astype(np.float32),
         Section.GRADIENTS: rng.random(1 + 3 * 3),
+        Section.FILTERS: rng.integers(0, 256, 8 * 25),
+        Section.FEATURE_MAPS: rng.integers(0, 256, 2 * (784 + 8 * 784 + 8 * 196)),
+        Section.MAP_DIGITS: np.array([7.0, 4, 4, 0.93, -1, -1, 3, 0.5]),
+        Section.GALLERY_INDEX: np.arange(24.0),
     }
 
 

@@ -23,6 +23,13 @@ import numpy as np
 
 from playground.experiment import Session
 from playground.experiment.metrics import classification_report
+from playground.ui.conv_frames import (
+    conv_scene,
+    feature_map_images,
+    filter_images,
+    map_digits,
+    summary_rows,
+)
 from playground.ui.frame import Section, pack, quantize
 from playground.ui.scene import LossRows
 from playground.ui.theme import Theme, count_rgb, grey_rgb, palette_rgb, stage_colors
@@ -100,6 +107,10 @@ class DigitFrames:
         self._scene_id = 0
         self.losses = LossRows()
         self._due: dict[Section, np.ndarray] = {}
+        #: A conv net's feature maps are drawn for this test digit and for the
+        #: pad's digit (None: nothing drawn), both set by the page.
+        self.map_digit = 0
+        self.pad_image: np.ndarray | None = None
 
     # ----------------------------------------------------------------- scenes
     def invalidate(self) -> None:
@@ -112,20 +123,25 @@ class DigitFrames:
 
     def scene(self, session: Session) -> dict | None:
         """A new scene if what is drawn has changed since the last one, else None."""
-        sizes = session.model.sizes
-        key = (sizes, self.parts)
+        model = session.model
+        sizes = model.sizes
+        summary = summary_rows(model)
+        key = (str(summary), self.parts)  # the summary names every layer's shape and kind
         if key == self._key:
             return None
         self._key = key
         self._scene_id = self._scene_id % 0xFFFF + 1
         self.losses.resync()
         t = self.theme
-        templates = len(sizes) == 2  # no hidden layer: the weights are class templates
+        templates = len(sizes) == 2 and not model.conv  # the weights are class templates
         return {
             "type": "scene",
             "id": self._scene_id,
             "side": SIDE,
-            "units": min(sizes[1], MAX_UNITS),
+            # a conv net's first dense layer reads maps, not pixels: its filters instead
+            "units": 0 if model.conv else min(sizes[1], MAX_UNITS),
+            "summary": summary,
+            "conv": conv_scene(model),
             "layer_units": sizes[1],
             "templates": templates,
             "n_classes": sizes[-1],
@@ -141,8 +157,34 @@ class DigitFrames:
 
     # ------------------------------------------------------- what has changed
     def weights_changed(self, session: Session) -> None:
-        """Send the weight images with the next frame."""
-        self._due[Section.WEIGHT_IMAGES] = weight_images(session.model.get_weights()[0][0])
+        """Send the weight images (a conv net's filters and feature maps) with the next frame."""
+        model = session.model
+        if not model.conv:
+            self._due[Section.WEIGHT_IMAGES] = weight_images(model.get_weights()[0][0])
+            return
+        self._due[Section.FILTERS] = filter_images(model)
+        self.maps_changed(session)
+
+    def maps_changed(self, session: Session) -> None:
+        """Send a conv net's feature maps of the chosen test digit and the pad's
+        digit (one ``feature_maps`` call for both) with the next frame."""
+        model = session.model
+        test = session.examples("test")
+        if not model.conv or test is None:
+            return
+        X, labels = test
+        if not 0 <= self.map_digit < len(X):  # a smaller test set since it was picked
+            self.map_digit = 0
+        images, index, true = (
+            X[self.map_digit][None],
+            [self.map_digit],
+            [int(labels[self.map_digit])],
+        )
+        if self.pad_image is not None:
+            images = np.vstack([images, self.pad_image[None].astype(images.dtype)])
+            index, true = [*index, -1], [*true, -1]
+        self._due[Section.FEATURE_MAPS] = feature_map_images(model, images)
+        self._due[Section.MAP_DIGITS] = map_digits(model, images, index, true)
 
     def test_pass_changed(self, test: TestPass) -> None:
         """Send the confusion counts and the per-class table of ``test``."""
@@ -157,6 +199,7 @@ class DigitFrames:
         self._due[Section.GALLERY] = quantize(test.images[shown], 0.0, 1.0).ravel()
         self._due[Section.GUESSES] = guesses(test.probs[shown], test.labels[shown])
         self._due[Section.PICK] = pick
+        self._due[Section.GALLERY_INDEX] = shown.astype(np.float64)
 
     # ----------------------------------------------------------------- frames
     def frame(self, session: Session, number: int) -> bytes:

@@ -76,9 +76,17 @@ class DrawingPad(pn.viewable.Viewer):
     the 28x28 image the network actually sees is shown beside the pad.
     """
 
-    def __init__(self, theme: Theme, predict: Callable[[np.ndarray], np.ndarray]):
+    def __init__(
+        self,
+        theme: Theme,
+        predict: Callable[[np.ndarray], np.ndarray],
+        drawn: Callable[[np.ndarray | None], None] | None = None,
+    ):
         super().__init__()
         self._predict = predict
+        self._drawn = drawn  # told of each new drawing (None: wiped), for a conv net's maps
+        #: The 28x28 image (784,) the network sees of the drawing; None while empty.
+        self.image: np.ndarray | None = None
         self.strokes = ColumnDataSource(dict(xs=[], ys=[]))
         pad = _plot(theme, 220, 220, (0, 1), (0, 1), "pg-pad", background_fill_color=PAPER)
         _bare(pad)
@@ -123,7 +131,7 @@ class DrawingPad(pn.viewable.Viewer):
             label="Clear", width=80, description="Wipe the pad and draw another digit."
         )
         self.clear.on_click(lambda e: self.reset())
-        self.strokes.on_change("data", lambda attr, old, new: self.refresh())
+        self.strokes.on_change("data", lambda attr, old, new: self._stroked())
         self._layout = pn.Column(
             pn.pane.HTML("<b>Draw a digit</b>"),
             pn.Row(
@@ -137,12 +145,18 @@ class DrawingPad(pn.viewable.Viewer):
     def reset(self) -> None:
         self.strokes.data = dict(xs=[], ys=[])
 
+    def _stroked(self) -> None:
+        self.refresh()
+        if self._drawn is not None:
+            self._drawn(self.image)
+
     def refresh(self) -> None:
         """Preprocess the strokes and show the class probabilities."""
         strokes = list(zip(self.strokes.data["xs"], self.strokes.data["ys"]))
         try:
             image = strokes_to_mnist(strokes)
         except ValueError as err:
+            self.image = None
             self.seen.data = dict(image=[np.zeros((SIDE, SIDE), np.float32)])
             self.probs.data.update(p=[0.0] * 10, color=["#9ecae1"] * 10)
             empty = str(err) == "the drawing is empty"
@@ -152,6 +166,7 @@ class DrawingPad(pn.viewable.Viewer):
                 else f"<small>{err}</small>"
             )
             return
+        self.image = image
         p = self._predict(image)
         best = int(np.argmax(p))
         self.seen.data = dict(image=[_flip(image)])

@@ -3,10 +3,10 @@
 Everything the 2-D page changes on every frame (the output heatmap, every
 neuron's map, the edge weights and biases, the readouts, the new loss rows, and
 the points when they change), and what the MNIST page changes (the counter and
-progress, the readouts and loss rows, the weight images, the confusion counts,
-the gallery's digits and guesses) goes to the browser as one ``bytes`` payload that
-the page's stage module (``js/core.js``) reads with typed-array views, no JSON
-of arrays and no base64:
+progress, the readouts and loss rows, the weight images or a conv net's filters
+and feature maps, the confusion counts, the gallery's digits and guesses) goes
+to the browser as one ``bytes`` payload that the page's stage module
+(``js/core.js``) reads with typed-array views, no JSON of arrays and no base64:
 
 ``header``  16 bytes: magic ``PGF1``, frame number (uint32), epoch (uint32),
             scene number (uint16), number of sections (uint16)
@@ -67,6 +67,15 @@ class Section(IntEnum):
     #           threshold, then (m, 2) rows of the ROC curve
     GRADIENTS = 20  # float64: the epoch, then per layer its mean weight-gradient norm
     #                 over that epoch, the update-to-weight ratio, its dead units
+    # The MNIST page's conv views (conv_frames.py), with the weight images' rate:
+    FILTERS = 21  # uint8: (filters, k*k) the first conv layer's kernels, each
+    #               scaled to its largest magnitude (0 is -1, 255 is +1)
+    FEATURE_MAPS = 22  # uint8: per shown digit, its image (0 paper .. 255 ink) then
+    #                    every conv and pool layer's maps (the scene's order), each
+    #                    layer scaled to its largest magnitude for that digit
+    MAP_DIGITS = 23  # float64: (n, 4) per shown digit: test index (-1: the pad's),
+    #                  true digit (-1: unknown), the network's guess, its probability
+    GALLERY_INDEX = 24  # float64: the test-set index of each digit in the gallery
 
 
 #: dtype code on the wire -> NumPy dtype (the module's typed arrays, likewise).
@@ -94,6 +103,10 @@ SECTION_DTYPES = {
     Section.HISTOGRAMS: DTYPES[2],
     Section.ROC: DTYPES[2],
     Section.GRADIENTS: DTYPES[3],
+    Section.FILTERS: DTYPES[1],
+    Section.FEATURE_MAPS: DTYPES[1],
+    Section.MAP_DIGITS: DTYPES[3],
+    Section.GALLERY_INDEX: DTYPES[3],
 }
 
 

@@ -139,7 +139,7 @@ class MnistPage(TrainingPage):
 
         presets = {name: preset_select(self.config, name, p) for name, p in PRESET_KNOBS.items()}
         self.hidden = presets["hidden"]
-        self.pad = DrawingPad(theme, self._predict_one)
+        self.pad = DrawingPad(theme, self._predict_one, self._pad_drawn)
         self.config.param.watch(self._config_changed, list(KNOBS), precedence=20)
         self._cell: tuple[int, int] | None = None
         self._mistakes = False
@@ -195,6 +195,10 @@ class MnistPage(TrainingPage):
                 self._in_doc(lambda: self.show_cell(cell))
         elif kind == "gallery":
             self._in_doc(lambda: self.show_mistakes(bool(message.get("mistakes"))))
+        elif kind == "digit":
+            index, test = message.get("i"), self.session.examples("test")
+            if isinstance(index, int) and test is not None and 0 <= index < len(test[0]):
+                self._in_doc(lambda: self.show_digit(index))
 
     def _hello(self) -> None:
         """The browser listens: send it everything (a new scene brings the
@@ -208,6 +212,19 @@ class MnistPage(TrainingPage):
         self._cell = cell
         self._show_gallery()
         self._render()
+
+    def show_digit(self, index: int) -> None:
+        """Draw a conv net's feature maps for test digit ``index`` (a gallery click)."""
+        self.frames.map_digit = index
+        self.frames.maps_changed(self.session)
+        self._render()
+
+    def _pad_drawn(self, image: np.ndarray | None) -> None:
+        """A new drawing on the pad (None: wiped): its feature maps at once."""
+        self.frames.pad_image = image
+        if self.session.model.conv:
+            self.frames.maps_changed(self.session)
+            self._render()
 
     def show_mistakes(self, mistakes: bool) -> None:
         """Show all the test digits, or only the mistakes (and no cell)."""

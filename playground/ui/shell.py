@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -523,6 +523,12 @@ def create_app(
         else:
             warnings.append(f"no lesson {options.lesson[:40]!r}; see the Lesson menu")
             options.lesson = ""
+    # A mode that owns a data set (mnist) reads the link's knobs on that data set,
+    # so that ?mode=mnist&conv=8,16 builds a conv net without a note that conv
+    # layers need images (the knobs were checked against the 2-D default first).
+    owned = MODES[options.mode].dataset
+    if owned is not None and "dataset" not in dict(parse_qsl(knobs)):
+        knobs = urlencode({"dataset": owned}) + (f"&{knobs}" if knobs else "")
     config, more = Config.from_query(knobs)
     warnings += more
     pn.config.theme = "dark" if options.theme == "dark" else "default"  # this session's widgets

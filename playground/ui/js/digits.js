@@ -1,8 +1,11 @@
 // The MNIST page's stage (after core.js): the counter and the progress through the
 // epoch, the readouts and the loss/accuracy curves (with the chance line), the
 // per-class table, the first layer's weights as 28x28 images, the test-set
-// confusion matrix (hover reads a cell, a click shows its digits) and the gallery
-// of test digits with the network's top-3 guesses.
+// confusion matrix (hover reads a cell, a click shows its digits), the gallery
+// of test digits with the network's top-3 guesses and the model summary. A conv
+// net shows its first layer's filters instead of the weight images and, in a row
+// of its own, the feature maps of every conv and pool layer for the test digit
+// picked in the gallery and for the digit drawn on the pad (ConvNetJS-style).
 
 const DIGITS_CSS = `
 .pg-stage { gap: 14px 26px; padding: 2px 8px; }
@@ -16,9 +19,21 @@ table.per { font-size: 12px; border-collapse: collapse; font-variant-numeric: ta
 table.per td, table.per th { padding: 0 0 0 7px; text-align: right; }
 table.per th:first-child { text-align: left; padding: 0; }
 table.per th { color: var(--muted); font-weight: 600; }
+table.summary { font-size: 13px; border-collapse: collapse; font-variant-numeric: tabular-nums; margin-top: 2px; }
+table.summary td, table.summary th { padding: 1px 0 1px 12px; text-align: left; white-space: nowrap; }
+table.summary td:first-child, table.summary th:first-child { padding-left: 0; font-weight: 600; }
+table.summary th { color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--grid); }
+table.summary td.n { text-align: right; }
+table.summary td.kind { color: var(--muted); }
+table.summary tr.total td { border-top: 1px solid var(--grid); font-weight: 700; }
+.pg-maps { flex: 1 1 100%; }
+.maprow { display: flex; flex-wrap: wrap; gap: 6px 24px; }
 .gopts { display: flex; align-items: center; gap: 10px; font-size: 13px; flex-wrap: wrap; }
 .gopts label { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; }
 `;
+
+// The outline of the gallery digit whose feature maps are shown.
+const PICKED = "#0877bd";
 
 class DigitsStage extends LiveStage {
   constructor(model, root) {
@@ -28,6 +43,9 @@ class DigitsStage extends LiveStage {
     this.perClass = null;
     this.gallery = null;
     this.cellHover = null;
+    this.filters = null; // a conv net's first-layer kernels (uint8)
+    this.maps = null; // {images: uint8 feature maps, digits: [index, true, guess, p] rows}
+    this.scratch = {}; // a small canvas per map size (maps are painted 1:1, then scaled)
   }
 
   check(s) {
@@ -43,6 +61,20 @@ class DigitsStage extends LiveStage {
     if (Boolean(g) !== Boolean(q) || Boolean(g) !== Boolean(s[SECTION.PICK])) throw new Error("a gallery comes whole");
     if (g && (g.length % px || q.length !== (g.length / px) * 7)) throw new Error("a guess for every digit");
     if (g && g.length / px > sc.gallery[0] * sc.gallery[1]) throw new Error("more digits than the gallery holds");
+    if (g && (!s[SECTION.GALLERY_INDEX] || s[SECTION.GALLERY_INDEX].length !== g.length / px)) throw new Error("an index for every digit");
+    const cv = sc.conv;
+    need(s, SECTION.FILTERS, cv ? cv.filters * cv.kernel * cv.kernel : 0);
+    const m = s[SECTION.FEATURE_MAPS], d = s[SECTION.MAP_DIGITS];
+    if (m || d) {
+      if (!cv) throw new Error("feature maps of a network without conv layers");
+      if (!m || !d || !d.length || d.length % 4 || d.length > 8) throw new Error("feature maps come with their digits");
+      if (m.length !== (d.length / 4) * this.mapValues()) throw new Error("feature maps do not fit the layers");
+    }
+  }
+
+  // How many values one digit's feature maps are (its image first).
+  mapValues() {
+    return this.scene.conv.layers.reduce((n, L) => n + L.c * L.h * L.w, 0);
   }
 
   // ---------------------------------------------------------------------- DOM
@@ -71,6 +103,10 @@ class DigitsStage extends LiveStage {
     this.weightTitle = el("div", "title", this.weightPart);
     this.weightGrid = el("div", "grid", this.weightPart);
     this.weightCanvas = el("canvas", "", this.weightGrid);
+    this.filterPart = el("div", "pg-filters", this.midCol);
+    this.filterTitle = el("div", "title", this.filterPart);
+    this.filterGrid = el("div", "grid", this.filterPart);
+    this.filterCanvas = el("canvas", "", this.filterGrid);
     this.confPart = el("div", "", this.midCol);
     this.confPart.innerHTML = "<div class='title'><b>Confusion matrix</b> <small>(test set; click a cell to see its digits)</small></div>";
     this.confGrid = el("div", "grid pg-confusion", this.confPart);
@@ -79,8 +115,9 @@ class DigitsStage extends LiveStage {
     this.confCanvas.addEventListener("mousemove", (e) => this.confHover(e));
     this.confCanvas.addEventListener("mouseleave", () => { this.cellHover = null; this.confTip.style.display = "none"; this.paintConfusion(); });
     this.confCanvas.addEventListener("click", (e) => this.confClick(e));
-    // the gallery of test digits
-    this.galPart = el("div", "col", root);
+    // the gallery of test digits, and under it the model summary
+    this.rightCol = el("div", "col", root);
+    this.galPart = el("div", "col", this.rightCol);
     const gopts = el("div", "gopts", this.galPart);
     this.galTitle = el("span", "title", gopts);
     const lab = el("label", "", gopts);
@@ -94,6 +131,17 @@ class DigitsStage extends LiveStage {
     this.allButton.onclick = () => { this.mistakes.checked = false; this.send({t: "gallery", mistakes: false}); };
     this.galGrid = el("div", "grid pg-gallery", this.galPart);
     this.galCanvas = el("canvas", "", this.galGrid);
+    this.galCanvas.addEventListener("click", (e) => this.galClick(e));
+    this.summaryPart = el("div", "pg-summary", this.rightCol);
+    this.summaryPart.innerHTML = "<div class='title'><b>Model summary</b> <small>(each layer's output for one image; parameters are what training changes)</small></div>";
+    this.summaryTable = el("table", "summary", this.summaryPart);
+    // a conv net's feature maps: a row of their own, a block per digit
+    this.mapPart = el("div", "col pg-maps", root);
+    this.mapTitle = el("div", "title", this.mapPart);
+    this.mapTitle.innerHTML = "<b>Feature maps</b> <small>(what each conv and pool layer makes of a digit: "
+      + "click a test digit in the gallery, or draw one on the pad; each layer scaled to its largest value)</small>";
+    const row = el("div", "maprow", this.mapPart);
+    this.mapCanvases = [el("canvas", "pg-map-test", row), el("canvas", "pg-map-drawn", row)];
   }
 
   // -------------------------------------------------------------------- scene
@@ -105,10 +153,22 @@ class DigitsStage extends LiveStage {
     this.countLut = Uint8Array.from(scene.count_lut);
     this.frame = null;
     this.weights = null;
-    const parts = new Set(scene.parts);
+    this.filters = null;
+    this.maps = null;
+    const parts = new Set(scene.parts), conv = Boolean(scene.conv);
     this.lossPart.classList.toggle("hidden", !parts.has("loss"));
     this.readout.classList.toggle("hidden", !parts.has("loss") && !parts.has("output"));
-    this.weightPart.classList.toggle("hidden", !parts.has("network"));
+    this.weightPart.classList.toggle("hidden", !parts.has("network") || conv);
+    this.filterPart.classList.toggle("hidden", !parts.has("network") || !conv);
+    this.mapPart.classList.toggle("hidden", !parts.has("network") || !conv);
+    this.summaryPart.classList.toggle("hidden", !parts.has("network"));
+    this.paintSummary();
+    if (conv) {
+      const c = scene.conv;
+      this.filterTitle.innerHTML = `<b>Filters</b> <small>(the ${c.filters} ${c.kernel}×${c.kernel} kernels of the first conv layer; each scaled to its largest)</small>`;
+    }
+    this.galCanvas.title = conv ? "Click a digit to see its feature maps." : "";
+    this.galCanvas.style.cursor = conv ? "pointer" : "default";
     this.confPart.classList.toggle("hidden", !parts.has("data"));
     this.perPart.classList.toggle("hidden", !parts.has("data"));
     this.galPart.classList.toggle("hidden", !parts.has("output"));
@@ -132,7 +192,8 @@ class DigitsStage extends LiveStage {
     const parts = new Set(sc.parts);
     const wide = (parts.has("loss") ? 340 : 0) + (parts.has("network") || parts.has("data") ? 330 : 0)
       + (parts.has("output") ? 420 : 0) + 52;
-    const tall = (parts.has("network") ? 30 + 44 * Math.ceil(sc.units / 8) : 0) + (parts.has("data") ? 330 : 0);
+    const netRows = sc.conv ? Math.ceil(sc.conv.filters / 8) : Math.ceil(sc.units / 8);
+    const tall = (parts.has("network") ? 30 + 44 * netRows : 0) + (parts.has("data") ? 330 : 0);
     let k = sc.scale;
     if (width >= 700) k = Math.min(k, width / wide, Math.max(0.75, avail / Math.max(tall, 1)));
     else k = Math.min(k, width / 430);
@@ -142,6 +203,9 @@ class DigitsStage extends LiveStage {
     const rows = Math.ceil(sc.units / 8);
     this.wsize = [8 * this.wcell, rows * (this.wcell + (sc.templates ? Math.round(14 * k) : 0))];
     sizeCanvas(this.weightCanvas, ...this.wsize);
+    const nf = sc.conv ? sc.conv.filters : 0;
+    this.fsize = [Math.min(nf, 8) * this.wcell, Math.ceil(nf / 8) * this.wcell];
+    sizeCanvas(this.filterCanvas, ...this.fsize);
     this.ccell = Math.round(26 * k);
     this.cpad = [Math.round(34 * k), Math.round(6 * k), Math.round(30 * k)]; // left, top, bottom
     const n = sc.n_classes;
@@ -153,11 +217,12 @@ class DigitsStage extends LiveStage {
     sizeCanvas(this.galCanvas, ...this.gsize);
     // each column as wide as what it draws: its titles wrap inside it
     this.trainCol.style.width = `${this.chartW + 8}px`;
-    this.midCol.style.width = `${Math.max(this.wsize[0], this.csize[0])}px`;
-    this.galPart.style.width = `${this.gsize[0]}px`;
+    this.midCol.style.width = `${Math.max(sc.conv ? this.fsize[0] : this.wsize[0], this.csize[0])}px`;
+    this.rightCol.style.width = `${this.gsize[0]}px`;
     this.digit = document.createElement("canvas");
     this.digit.width = this.digit.height = sc.side;
     this.digitImage = new ImageData(sc.side, sc.side);
+    this.layoutMaps(width);
     this.paintAll();
   }
 
@@ -167,15 +232,19 @@ class DigitsStage extends LiveStage {
     const r = s[SECTION.READOUT];
     if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[4]);
     if (s[SECTION.WEIGHT_IMAGES]) this.weights = s[SECTION.WEIGHT_IMAGES].slice();
+    if (s[SECTION.FILTERS]) this.filters = s[SECTION.FILTERS].slice();
+    if (s[SECTION.FEATURE_MAPS]) this.maps = {images: s[SECTION.FEATURE_MAPS].slice(), digits: Array.from(s[SECTION.MAP_DIGITS])};
     if (s[SECTION.CONFUSION]) this.confusion = Array.from(s[SECTION.CONFUSION]);
     if (s[SECTION.PER_CLASS]) this.perClass = Array.from(s[SECTION.PER_CLASS]);
     if (s[SECTION.GALLERY]) {
       const pick = Array.from(s[SECTION.PICK]);
-      this.gallery = {images: s[SECTION.GALLERY].slice(), guesses: Array.from(s[SECTION.GUESSES]), pick};
+      this.gallery = {images: s[SECTION.GALLERY].slice(), guesses: Array.from(s[SECTION.GUESSES]), pick,
+        index: Array.from(s[SECTION.GALLERY_INDEX])};
       this.mistakes.checked = pick[0] === 1;
     }
     this.frame = {epoch: frame.epoch, progress: s[SECTION.PROGRESS][0], readout: Array.from(r),
-      weights: Boolean(s[SECTION.WEIGHT_IMAGES]), test: Boolean(s[SECTION.CONFUSION]), gallery: Boolean(s[SECTION.GALLERY])};
+      weights: Boolean(s[SECTION.WEIGHT_IMAGES]), test: Boolean(s[SECTION.CONFUSION]), gallery: Boolean(s[SECTION.GALLERY]),
+      filters: Boolean(s[SECTION.FILTERS]), maps: Boolean(s[SECTION.FEATURE_MAPS])};
     this.paintAll(this.frame);
     if (sc.parts.includes("loss")) this.scheduleCharts();
   }
@@ -189,7 +258,9 @@ class DigitsStage extends LiveStage {
     this.paintReadout(f.readout);
     if (!changed || changed.weights) this.paintWeights();
     if (!changed || changed.test) { this.paintConfusion(); this.paintPerClass(); }
-    if (!changed || changed.gallery) this.paintGallery();
+    if (!changed || changed.filters) this.paintFilters();
+    if (!changed || changed.maps) this.paintMaps();
+    if (!changed || changed.gallery || changed.maps) this.paintGallery();
     if (!changed) this.drawCharts();
   }
 
@@ -327,6 +398,10 @@ class DigitsStage extends LiveStage {
     ctx.textBaseline = "top";
     for (let i = 0; i < g.images.length / px; i++) {
       const x = (i % cols) * cw + (cw - size) / 2, y = Math.floor(i / cols) * ch + 3;
+      if (this.maps && g.index[i] === this.maps.digits[0]) { // the digit whose maps are shown
+        ctx.fillStyle = PICKED;
+        ctx.fillRect(x - 6, y - 6, size + 12, size + 12);
+      }
       this.drawDigit(ctx, g.images.subarray(i * px, (i + 1) * px), this.greyLut, x, y, size);
       const q = g.guesses.slice(7 * i, 7 * i + 7); // true, top-3 digits, their probabilities
       if (q[1] !== q[0]) {
@@ -343,6 +418,121 @@ class DigitsStage extends LiveStage {
     }
     ctx.textBaseline = "alphabetic";
     this.galGrid.dataset.shown = String(g.images.length / px);
+  }
+
+  // A click on a gallery digit asks for its feature maps (a conv net's).
+  galClick(e) {
+    const sc = this.scene, g = this.gallery;
+    if (!sc || !sc.conv || !g) return;
+    const [cw, ch] = this.gcell;
+    const i = Math.floor(e.offsetY / ch) * sc.gallery[0] + Math.floor(e.offsetX / cw);
+    if (e.offsetX >= 0 && e.offsetX < sc.gallery[0] * cw && i >= 0 && i < g.index.length) this.send({t: "digit", i: g.index[i]});
+  }
+
+  // The scene's model summary: a row a layer, then the total.
+  paintSummary() {
+    const rows = this.scene.summary || [];
+    const shape = (s) => (s.length ? `(${s.join(", ")}${s.length === 1 ? "," : ""})` : "");
+    const esc = (t) => String(t).replace(/[&<>]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;"}[c]));
+    this.summaryTable.innerHTML = "<tr><th>Layer</th><th>Kind</th><th>Output shape</th><th>Parameters</th></tr>"
+      + rows.map(([name, kind, s, n]) => `<tr class='${name === "total" ? "total" : ""}'><td>${esc(name)}</td>`
+        + `<td class='kind'>${esc(kind)}</td><td>${shape(s)}</td><td class='n'>${n.toLocaleString("en")}</td></tr>`).join("");
+    const total = rows.length ? rows[rows.length - 1][3] : 0;
+    this.summaryPart.dataset.total = String(total);
+  }
+
+  // A k x k image (uint8 through `lut`) drawn at (x, y) `size` wide, `hsize` high.
+  drawSmall(ctx, src, w, h, lut, x, y, size, hsize = size) {
+    const key = `${w}x${h}`;
+    let c = this.scratch[key];
+    if (!c) {
+      const canvas = document.createElement("canvas");
+      canvas.width = w; canvas.height = h;
+      c = this.scratch[key] = {canvas, image: new ImageData(w, h)};
+    }
+    paintLut(src, lut, c.image.data);
+    c.canvas.getContext("2d").putImageData(c.image, 0, 0);
+    ctx.drawImage(c.canvas, x, y, size, hsize);
+  }
+
+  paintFilters() {
+    const sc = this.scene, ctx = this.filterCanvas.getContext("2d");
+    ctx.clearRect(0, 0, ...this.fsize);
+    if (!sc.conv || !this.filters) return;
+    ctx.imageSmoothingEnabled = false;
+    const c = this.wcell, kk = sc.conv.kernel, n = kk * kk;
+    for (let f = 0; f < sc.conv.filters; f++) {
+      const x = (f % 8) * c, y = Math.floor(f / 8) * c;
+      this.drawSmall(ctx, this.filters.subarray(f * n, (f + 1) * n), kk, kk, this.lut, x + 2, y + 2, c - 4);
+    }
+    this.filterGrid.dataset.painted = String(sc.conv.filters);
+  }
+
+  // Where the feature maps go: a block per digit (side by side where both fit,
+  // else one under the other), in each a labelled row of maps per layer, every
+  // layer at one scale (pooling visibly halves the maps), as large as lets the
+  // widest layer fit one line (a layer wraps only when its maps would be tiny).
+  layoutMaps(width) {
+    const cv = this.scene.conv;
+    if (!cv) { this.mapGeom = null; return; }
+    const k = this.k, gap = 24, two = width >= 820;
+    const W = Math.floor(two ? (width - gap) / 2 : width);
+    let s = 3 * k;
+    for (const L of cv.layers.slice(1)) s = Math.min(s, (W / L.c - 2) / L.w);
+    s = Math.max(1, s);
+    const head = Math.round(24 * k), label = Math.round(17 * k);
+    let y = head;
+    const rows = cv.layers.map((L) => {
+      const size = Math.max(Math.floor(L.w * s), Math.round(12 * k));
+      const perLine = Math.max(1, Math.floor((W + 2) / (size + 2)));
+      const row = {y: y + label, size, perLine};
+      y += label + Math.ceil(L.c / perLine) * (size + 2) + 4;
+      return row;
+    });
+    const mapsW = Math.min(W, Math.max(...cv.layers.map((L, i) => Math.min(L.c, rows[i].perLine) * (rows[i].size + 2))) + 4);
+    this.mapGeom = {W: Math.max(mapsW, Math.round(300 * k)), H: y, rows};
+    for (const c of this.mapCanvases) sizeCanvas(c, this.mapGeom.W, this.mapGeom.H);
+  }
+
+  paintMaps() {
+    const sc = this.scene, cv = sc.conv, g = this.mapGeom;
+    if (!cv || !g) return;
+    const k = this.k, per = this.mapValues(), m = this.maps, n = m ? m.digits.length / 4 : 0;
+    this.mapCanvases.forEach((canvas, j) => {
+      const ctx = sizeCanvas(canvas, g.W, j < n ? g.H : Math.round(48 * k)); // (no drawing: a line)
+      ctx.clearRect(0, 0, g.W, g.H);
+      ctx.imageSmoothingEnabled = false;
+      ctx.textBaseline = "alphabetic";
+      ctx.textAlign = "left";
+      ctx.font = `bold ${Math.round(14 * k)}px sans-serif`;
+      ctx.fillStyle = sc.colors.text;
+      if (j >= n) {
+        ctx.fillText(j ? "Your drawing" : "Test digit", 0, Math.round(17 * k));
+        ctx.font = `${Math.round(13 * k)}px sans-serif`;
+        ctx.fillStyle = sc.colors.muted;
+        ctx.fillText(j ? "Draw a digit on the pad to see its maps." : "…", 0, Math.round(40 * k));
+        return;
+      }
+      const [index, truth, guess, p] = m.digits.slice(4 * j, 4 * j + 4);
+      const says = `the network says ${guess} (${Math.round(100 * p)}%)`;
+      ctx.fillText(index >= 0 ? `Test digit #${index} (a ${truth}): ${says}` : `Your drawing: ${says}`, 0, Math.round(17 * k));
+      let off = j * per;
+      cv.layers.forEach((L, i) => {
+        const r = g.rows[i], hw = L.h * L.w;
+        ctx.font = `${Math.round(12 * k)}px sans-serif`;
+        ctx.fillStyle = sc.colors.muted;
+        const what = L.name === "input" ? `input ${L.h}×${L.w}` : `${L.name}  ${L.c} × ${L.h}×${L.w}`;
+        ctx.fillText(what, 0, r.y - Math.round(4 * k));
+        const lut = L.name === "input" ? this.greyLut : this.lut;
+        for (let c = 0; c < L.c; c++) {
+          const x = (c % r.perLine) * (r.size + 2), y = r.y + Math.floor(c / r.perLine) * (r.size + 2);
+          this.drawSmall(ctx, m.images.subarray(off, off + hw), L.w, L.h, lut, x, y, r.size);
+          off += hw;
+        }
+      });
+    });
+    this.mapPart.dataset.digits = m ? m.digits.join(",") : "";
+    this.mapPart.dataset.paintedAt = String(performance.now());
   }
 }
 
