@@ -131,7 +131,9 @@ class MnistPage(TrainingPage):
     ):
         super().__init__(config, theme, warnings=warnings)
         theme = self.theme
-        self._per_batch = 1e-3  # seconds per batch, learned as it trains
+        # Seconds per batch, learned as it trains (None: not yet; a dense batch
+        # takes ~1 ms, a conv net's 30-60 times that, so the first slice is one batch).
+        self._per_batch: float | None = None
         self._weights_at = 0.0
         self._pending: list = []  # test-set views to send on the next ticks
         self.frames = DigitFrames(theme)
@@ -239,12 +241,18 @@ class MnistPage(TrainingPage):
         painted the last ones (then nothing: no training that is not shown)."""
         if not (self.flow.ready and self.flow.give_up_waiting()):
             return False
-        batches = max(1, int(SLICE_S / self._per_batch))
+        known = self._per_batch
+        batches = 1 if known is None else max(1, int(SLICE_S / known))
         t0 = time.perf_counter()
         row = self.session.train_slice(batches)
-        if row is None:  # only time the slices that did not end an epoch (no evaluation)
-            elapsed = time.perf_counter() - t0
-            self._per_batch = 0.7 * self._per_batch + 0.3 * elapsed / batches
+        per = (time.perf_counter() - t0) / batches
+        if row is None:  # a slice that did not end an epoch (no evaluation): its speed
+            self._per_batch = per if known is None else 0.7 * known + 0.3 * per
+        elif known is None or per > known:
+            # It ended an epoch, so it also evaluated: an upper bound, kept only
+            # if the estimate was lower (a small subset ends an epoch every slice,
+            # and a conv net's slices must not stay sized for a dense net's batches).
+            self._per_batch = per
         self._refresh(epoch_done=row is not None)
         return None
 
