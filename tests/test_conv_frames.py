@@ -45,7 +45,9 @@ def test_a_conv_page_sends_filters_and_every_layers_maps_instead_of_weight_image
     maps = page.session.model.feature_maps(X[:1])
     pool2 = kept[Section.FEATURE_MAPS][-16 * 49 :]
     scale = np.abs(maps["pool2"][0]).max()
-    np.testing.assert_array_equal(pool2, quantize(maps["pool2"][0] / scale).ravel())
+    # ReLU maps are never negative: 0..255 is 0..their largest (drawn grey)
+    assert scene["conv"]["signed"] is False
+    np.testing.assert_array_equal(pool2, quantize(maps["pool2"][0] / scale, 0.0, 1.0).ravel())
     assert kept[Section.FEATURE_MAPS][:784].tolist() == quantize(X[0], 0.0, 1.0).tolist()
 
 
@@ -144,3 +146,14 @@ def test_a_conv_link_to_the_mnist_page_builds_the_conv_net_without_a_warning():
     # a 2-D link with conv layers still says why they are not used
     shell = create_app(query="dataset=xor&conv=8")
     assert "convolution layers need images" in shell.page().notice.object
+
+
+def test_tanh_maps_are_signed_and_quantized_around_the_middle():
+    page, browser = _page(conv=[4], activation="tanh", **SMALL)
+    assert browser.scenes[-1]["conv"]["signed"] is True
+    X, _ = page.session.examples("test")
+    conv1 = page.session.model.feature_maps(X[:1])["conv1"][0]
+    sent = browser.kept[Section.FEATURE_MAPS][784 : 784 + conv1.size]
+    expected = quantize(conv1 / np.abs(conv1).max()).ravel()
+    np.testing.assert_array_equal(sent, expected)
+    assert sent.min() < 128 < sent.max()

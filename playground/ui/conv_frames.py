@@ -10,11 +10,13 @@ their shapes (taken from :func:`playground.experiment.summary.model_summary`,
 which also fills the page's summary table), so the browser checks every frame
 against it.
 
-Colours: kernels and maps use the diverging palette of the weight images, each
-kernel scaled to its own largest magnitude and each layer's maps to the
-largest magnitude in that layer for that digit (a ReLU layer's maps run from
-the palette's middle to its blue end); the digit itself is grey like the
-gallery's.
+Colours: kernels use the diverging palette of the weight images, each scaled
+to its own largest magnitude. Each layer's maps are scaled to the largest
+magnitude in that layer for that digit; maps that cannot be negative (ReLU,
+sigmoid, step, and their pooling) are drawn grey like the digit itself, black 0
+to white the largest, as ConvNetJS draws them (on the diverging palette they
+would use only its pale half, too faint for a projector); signed maps (tanh,
+ELU...) take the diverging palette, so their sign shows.
 
 Panel-free: the tests read these sections back with :func:`frame.unpack`.
 """
@@ -29,6 +31,8 @@ from playground.ui.frame import quantize
 
 #: Side of an MNIST image.
 SIDE = 28
+#: Conv activations whose maps are never negative: drawn grey, 0 black.
+NON_NEGATIVE = frozenset({"relu", "sigmoid", "step"})
 
 
 def summary_rows(model: MLP) -> list[list]:
@@ -55,6 +59,7 @@ def conv_scene(model: MLP) -> dict | None:
         "kernel": model.kernel,
         "filters": model.conv[0],
         "layers": map_layers(model_summary(model)),
+        "signed": model.conv_activation not in NON_NEGATIVE,
     }
 
 
@@ -70,15 +75,17 @@ def filter_images(model: MLP) -> np.ndarray:
 def feature_map_images(model: MLP, images: np.ndarray) -> np.ndarray:
     """For each of ``images`` (n, 784; 0 paper .. 1 ink), the digit itself and
     then every conv and pool layer's maps, each layer scaled to its largest
-    magnitude for that digit; all quantized, digit after digit."""
+    magnitude for that digit; all quantized (0..255 is 0..1 for maps that
+    cannot be negative, else -1..1), digit after digit."""
     maps = model.feature_maps(images)  # one forward pass for every layer and digit
+    lo = 0.0 if model.conv_activation in NON_NEGATIVE else -1.0
     out = []
     for i, image in enumerate(images):
         out.append(quantize(image, 0.0, 1.0))
         for layer in maps.values():
             m = layer[i]
             scale = float(np.abs(m).max())
-            out.append(quantize(m / (scale if scale > 0 else 1.0)).ravel())
+            out.append(quantize(m / (scale if scale > 0 else 1.0), lo, 1.0).ravel())
     return np.concatenate(out)
 
 

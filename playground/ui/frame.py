@@ -72,7 +72,8 @@ class Section(IntEnum):
     #               scaled to its largest magnitude (0 is -1, 255 is +1)
     FEATURE_MAPS = 22  # uint8: per shown digit, its image (0 paper .. 255 ink) then
     #                    every conv and pool layer's maps (the scene's order), each
-    #                    layer scaled to its largest magnitude for that digit
+    #                    layer scaled to its largest magnitude for that digit (0 is
+    #                    0 for maps that cannot be negative, else -1: conv_frames.py)
     MAP_DIGITS = 23  # float64: (n, 4) per shown digit: test index (-1: the pad's),
     #                  true digit (-1: unknown), the network's guess, its probability
     GALLERY_INDEX = 24  # float64: the test-set index of each digit in the gallery

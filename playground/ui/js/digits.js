@@ -138,8 +138,6 @@ class DigitsStage extends LiveStage {
     // a conv net's feature maps: a row of their own, a block per digit
     this.mapPart = el("div", "col pg-maps", root);
     this.mapTitle = el("div", "title", this.mapPart);
-    this.mapTitle.innerHTML = "<b>Feature maps</b> <small>(what each conv and pool layer makes of a digit: "
-      + "click a test digit in the gallery, or draw one on the pad; each layer scaled to its largest value)</small>";
     const row = el("div", "maprow", this.mapPart);
     this.mapCanvases = [el("canvas", "pg-map-test", row), el("canvas", "pg-map-drawn", row)];
   }
@@ -165,6 +163,10 @@ class DigitsStage extends LiveStage {
     this.paintSummary();
     if (conv) {
       const c = scene.conv;
+      const colours = c.signed ? "orange negative, blue positive, each layer scaled to its largest"
+        : "black 0 to white, each layer scaled to its largest";
+      this.mapTitle.innerHTML = "<b>Feature maps</b> <small>(what each conv and pool layer makes of a digit: "
+        + `click a test digit in the gallery, or draw one on the pad; ${colours})</small>`;
       this.filterTitle.innerHTML = `<b>Filters</b> <small>(the ${c.filters} ${c.kernel}×${c.kernel} kernels of the first conv layer; each scaled to its largest)</small>`;
     }
     this.galCanvas.title = conv ? "Click a digit to see its feature maps." : "";
@@ -522,11 +524,11 @@ class DigitsStage extends LiveStage {
       let off = j * per;
       cv.layers.forEach((L, i) => {
         const r = g.rows[i], hw = L.h * L.w;
-        ctx.font = `${Math.round(12 * k)}px sans-serif`;
+        ctx.font = `${Math.round(13 * k)}px sans-serif`;
         ctx.fillStyle = sc.colors.muted;
         const what = L.name === "input" ? `input ${L.h}×${L.w}` : `${L.name}  ${L.c} × ${L.h}×${L.w}`;
         ctx.fillText(what, 0, r.y - Math.round(4 * k));
-        const lut = L.name === "input" ? this.greyLut : this.lut;
+        const lut = L.name === "input" || !cv.signed ? this.greyLut : this.lut;
         for (let c = 0; c < L.c; c++) {
           const x = (c % r.perLine) * (r.size + 2), y = r.y + Math.floor(c / r.perLine) * (r.size + 2);
           this.drawSmall(ctx, m.images.subarray(off, off + hw), L.w, L.h, lut, x, y, r.size);
