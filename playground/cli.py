@@ -546,12 +546,146 @@ def _run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return 1 if result.message else 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _add_sweep(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from playground.experiment.sweep import MAX_AXES, MAX_TRIALS, SEARCHES
+
+    sweep = sub.add_parser(
+        "sweep",
+        usage="playground sweep --vary KNOB=LO:HI[:log] [--vary ...] [--search grid|random] "
+        "[--trials N] [--epochs N] [--query QUERY] [--json]",
+        help="grid or random search over up to three knobs, compared on validation",
+        description="Train one network per trial, each from the same data and initial "
+        "weights (the base --query's seed), and compare them on a validation share of "
+        "the training points (20 % unless the query sets validation_ratio). Prints the "
+        "trials best first and the best trial's test figure, once (with --json: one "
+        'JSON line {"trials": [...], "best": {...}}).',
+    )
+    _add_query(sweep)
+    sweep.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KNOB=RANGE",
+        help=f"A knob to vary (repeatable, up to {MAX_AXES}): a range LO:HI (linear), "
+        "LO:HI:log, or choices A,B,C; e.g. learning_rate=1e-4:1:log, reg_rate=0:0.1, "
+        "activation=relu,tanh.",
+    )
+    sweep.add_argument(
+        "--search", choices=SEARCHES, default="random", help="grid or random (random)."
+    )
+    sweep.add_argument(
+        "--trials",
+        type=_positive,
+        default=20,
+        help=f"How many trials, 1-{MAX_TRIALS} (20). A grid takes round(trials ** (1/k)) "
+        "values of each of k knobs (all of a list of choices).",
+    )
+    sweep.add_argument("--epochs", type=_positive, default=200, help="Epochs per trial (200).")
+    sweep.add_argument("--seed", type=int, default=0, help="Seed of the random search's draws (0).")
+    sweep.add_argument(
+        "--workers", type=_positive, default=None, help="Trials run at once (one per core)."
+    )
+    sweep.add_argument("--json", action="store_true", help="Print the result as one JSON line.")
+    sweep.add_argument("--quiet", action="store_true", help="No progress bar or notes.")
+    return sweep
+
+
+def _value_text(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else _shown(value)
+
+
+def _run_sweep(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from playground.experiment.sweep import Sweep, SweepSpec, parse_axis, ranked
+
+    if not args.vary:
+        parser.error("give at least one --vary KNOB=LO:HI[:log] or KNOB=A,B,C")
+    try:
+        axes = []
+        for text in args.vary:
+            try:
+                axes.append(parse_axis(text))
+            except ValueError as err:
+                raise ValueError(f"--vary {text}: {err}") from None
+        spec = SweepSpec(
+            args.query or "", tuple(axes), args.search, args.trials, args.epochs, args.seed
+        )
+        config = spec.base_config()[0]
+        make_plan(config, strict=True)
+    except ValueError as err:
+        parser.error(str(err))
+    if not args.quiet:
+        for note in spec.notes():
+            print(f"note: {note}", file=sys.stderr)
+    warm_up_engine((make_plan(config).dtype,), args.quiet)
+    sweep = Sweep(spec, args.workers)
+    start = time.perf_counter()
+    with tqdm(
+        total=sweep.total, desc="sweep", unit="trial", file=sys.stderr, disable=args.quiet
+    ) as bar:
+        sweep.run(lambda done, total: bar.update(done - bar.n))
+    seconds = time.perf_counter() - start
+    trials = [
+        {k: _finite(v) for k, v in r.items() if k != "curve"} for r in ranked(sweep.results())
+    ]
+    best = trials[0] if trials else None
+    if args.json:
+        print(json.dumps({"trials": trials, "best": best}))
+        return 0 if best is not None and not best["diverged"] else 1
+    names = [a.name for a in spec.axes]
+    head = ["rank", "trial", *names, "val acc", "val loss", "train loss", "epochs"]
+    rows = [
+        [
+            str(i + 1),
+            str(t["trial"]),
+            *(_value_text(t[n]) for n in names),
+            _percent(t["validation_accuracy"]),
+            _loss(t["validation_loss"]),
+            _loss(t["train_loss"]),
+            str(t["epochs"]) + (" diverged" if t["diverged"] else ""),
+        ]
+        for i, t in enumerate(trials)
+    ]
+    widths = [max(len(c) for c in col) for col in zip(head, *rows, strict=True)]
+    for row in [head, *rows]:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"{len(trials)} trials of {spec.epochs} epochs ({spec.search} search) in {seconds:.1f} s")
+    if best is None or best["diverged"]:
+        print("no trial trained without diverging")
+        return 1
+    chosen = ", ".join(f"{n}={_value_text(best[n])}" for n in names)
+    on = (
+        f"validation accuracy {_percent(best['validation_accuracy'])}"
+        if best["validation_accuracy"] is not None
+        else f"validation loss {_loss(best['validation_loss'])}"
+    )
+    test = (
+        f"test accuracy {_percent(best['test_accuracy'])}"
+        if best["test_accuracy"] is not None
+        else f"test loss {_loss(best['test_loss'])}"
+    )
+    print(f"best (chosen on validation): trial {best['trial']}, {chosen}: {on}")
+    print(f"its {test} (reported once, never used to choose)")
+    print(f"reopen it: playground train --query '{best['query']}' --epochs {spec.epochs}")
+    return 0
+
+
 #: Subcommands: name -> (adds its parser, runs it).
 COMMANDS: dict[str, tuple[Callable, Callable]] = {
     "train": (_add_train, _run_train),
     "serve": (_add_serve, _run_serve),
     "export": (_add_export, _run_export),
     "nginx": (_add_nginx, _run_nginx),
+    "sweep": (_add_sweep, _run_sweep),
 }
 
 
