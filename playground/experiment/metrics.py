@@ -36,6 +36,23 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.mean(y_true == y_pred)) if y_true.size else 0.0
 
 
+def constant_loss(loss: str, targets: np.ndarray, value: np.ndarray, delta: float = 1.0) -> float:
+    """Mean ``loss`` (``square``, ``mae`` or ``huber``, as the engine defines them)
+    of answering ``value`` for every row of ``targets`` ``(rows, outputs)``: the
+    baseline a regression network must beat."""
+    r = np.asarray(value, dtype=np.float64) - np.asarray(targets, dtype=np.float64)
+    a = np.abs(r)
+    if loss == "mae":
+        per = a
+    elif loss == "huber":
+        per = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    elif loss == "square":
+        per = 0.5 * r * r
+    else:
+        raise ValueError(f"no constant-prediction loss for {loss!r} (a regression loss)")
+    return float(per.sum(axis=-1).mean()) if r.size else 0.0
+
+
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
     """``(n_classes, n_classes)`` counts; row = true class, column = predicted class."""
     y_true = np.asarray(y_true, dtype=np.int64)
