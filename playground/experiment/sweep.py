@@ -134,8 +134,7 @@ class Axis:
             object.__setattr__(self, "choices", values)
             return
         if kind == "choice":
-            objects = ",".join(map(str, Config.param[self.name].objects))
-            raise ValueError(f"{self.name} takes choices, not a range: e.g. {self.name}={objects}")
+            raise ValueError(_takes_choices(self.name))
         if self.lo is None or self.hi is None:
             raise ValueError(f"{self.name} needs a range lo:hi or a list of choices")
         if self.scale not in SCALES:
@@ -182,6 +181,11 @@ class Axis:
         return f"{self.name}={_number_text(self.lo)}:{_number_text(self.hi)}{scale}"
 
 
+def _takes_choices(name: str) -> str:
+    objects = ",".join(_choice_text(c) for c in Config.param[name].objects)
+    return f"{name} takes choices, not a range: e.g. {name}={objects}"
+
+
 def _choice_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -204,15 +208,14 @@ def parse_axis(text: str) -> Axis:
             f"expected KNOB=LO:HI, KNOB=LO:HI:log or KNOB=A,B,C, got {text!r} "
             "(e.g. learning_rate=1e-4:1:log or activation=relu,tanh)"
         )
-    _kind(name)
+    kind = _kind(name)
     if ":" in spec:
+        if kind == "choice":
+            raise ValueError(_takes_choices(name))
         parts = [p.strip() for p in spec.split(":")]
         if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] not in SCALES):
             raise ValueError(f"{name}: expected LO:HI or LO:HI:log, got {spec!r}")
-        try:
-            lo, hi = float(parts[0]), float(parts[1])
-        except ValueError:
-            raise ValueError(f"{name}: {spec!r} is not a range of two numbers") from None
+        lo, hi = (_strict(name, part) for part in parts[:2])  # says which bound is wrong
         return Axis(name, lo, hi, parts[2] if len(parts) == 3 else "linear")
     return Axis(name, choices=tuple(c.strip() for c in spec.split(",") if c.strip()))
 
