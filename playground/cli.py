@@ -632,7 +632,16 @@ def _run_sweep(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     with tqdm(
         total=sweep.total, desc="sweep", unit="trial", file=sys.stderr, disable=args.quiet
     ) as bar:
-        sweep.run(lambda done, total: bar.update(done - bar.n))
+
+        def progress(done: int, total: int) -> None:
+            best = sweep.best()
+            if best is not None and best["validation_accuracy"] is not None:
+                bar.set_postfix_str(f"best validation {_percent(best['validation_accuracy'])}")
+            elif best is not None:
+                bar.set_postfix_str(f"best validation loss {_loss(best['validation_loss'])}")
+            bar.update(done - bar.n)
+
+        sweep.run(progress)
     seconds = time.perf_counter() - start
     trials = [
         {k: _finite(v) for k, v in r.items() if k != "curve"} for r in ranked(sweep.results())
