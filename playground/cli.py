@@ -667,7 +667,8 @@ def _run_sweep(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     widths = [max(len(c) for c in col) for col in zip(head, *rows, strict=True)]
     for row in [head, *rows]:
         print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"{len(trials)} trials of {spec.epochs} epochs ({spec.search} search) in {seconds:.1f} s")
+    per = f"{spec.epochs} epoch{'' if spec.epochs == 1 else 's'}"
+    print(f"{len(trials)} trials of {per} ({spec.search} search) in {seconds:.1f} s")
     if best is None or best["diverged"]:
         print("no trial trained without diverging")
         return 1
