@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from playground.cli import main
-from playground.experiment import config_from_query
+from playground.experiment import Session, config_from_query
 from playground.experiment.sweep import (
     MAX_AXES,
     PAGE_MAX_TRIALS,
@@ -150,6 +150,11 @@ def test_a_trial_reopened_from_its_query_by_playground_train_gives_the_same_figu
         assert warnings == []
         assert config.learning_rate == trial["learning_rate"]
         assert config.reg_rate == trial["reg_rate"]
+        # The page builds its session from the query alone: same data, weights, figures.
+        session = Session(config)
+        session.step(30)
+        for key in ("validation_accuracy", "validation_loss", "test_loss", "train_loss"):
+            assert session.history.last[key] == trial[key], key
 
 
 def test_run_trial_reports_validation_and_test_figures_and_thinned_curves():
