@@ -517,15 +517,19 @@ class Sweep:
         total)`` is called as trials finish. Re-raises a trial's exception."""
         self.start()
         seen = -1
-        while True:
-            finished = self.done
-            count = len(self._results)
-            if progress is not None and count != seen:
-                progress(count, self.total)
-                seen = count
-            if finished:
-                break
-            time.sleep(0.02)
+        try:
+            while True:
+                finished = self.done
+                count = len(self._results)
+                if progress is not None and count != seen:
+                    progress(count, self.total)
+                    seen = count
+                if finished:
+                    break
+                time.sleep(0.02)
+        except BaseException:  # Ctrl-C in the CLI: the workers stop too
+            self.stop()
+            raise
         if self._error is not None:
             raise self._error
         return self.results()
