@@ -285,6 +285,9 @@ def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         "test_loss": row["test_loss"],
         "train_accuracy": row["train_accuracy"],
         "test_accuracy": row["test_accuracy"],
+        "validation_loss": row["validation_loss"],
+        "validation_accuracy": row["validation_accuracy"],
+        "baselines": session.baselines(),
         "seconds": round(seconds, 3),
         "setup_seconds": round(setup, 3),
         "dataset": config.dataset,
@@ -308,14 +311,28 @@ def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             f"{config.optimizer} with learning rate {config.learning_rate:g}; "
             f"{result['epochs']} epochs in {seconds:.1f} s"
         )
-        print(f"train loss {_loss(row['train_loss'])}   test loss {_loss(row['test_loss'])}")
+        validation = row["validation_loss"] is not None
+        losses = f"train loss {_loss(row['train_loss'])}   "
+        if validation:
+            losses += f"validation loss {_loss(row['validation_loss'])}   "
+        print(f"{losses}test loss {_loss(row['test_loss'])}")
+        base = result["baselines"]
         if plan.is_classification:
-            print(
-                f"train accuracy {_percent(row['train_accuracy'])}   "
-                f"test accuracy {_percent(row['test_accuracy'])}"
-            )
-        elif "test_r2" in result:
-            print(f"test R² {result['test_r2']:.4f}")
+            accuracies = f"train accuracy {_percent(row['train_accuracy'])}   "
+            if validation:
+                accuracies += f"validation accuracy {_percent(row['validation_accuracy'])}   "
+            print(f"{accuracies}test accuracy {_percent(row['test_accuracy'])}")
+            if base["most_frequent"] is not None:
+                print(
+                    f"baselines: chance {_percent(base['chance'])}, "
+                    f"most frequent class {_percent(base['most_frequent'])}"
+                )
+        else:
+            if "test_r2" in result:
+                print(f"test R² {result['test_r2']:.4f}")
+            if base["mean_loss"] is not None:
+                mean_loss = _loss(base["mean_loss"])
+                print(f"baseline: the training mean as every answer, test loss {mean_loss}")
     return 1 if session.diverged else 0
 
 
@@ -546,12 +563,175 @@ def _run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return 1 if result.message else 0
 
 
+def _whole(lo: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``lo``."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < lo:
+            raise argparse.ArgumentTypeError(f"expected {lo} or more, got {value}")
+        return value
+
+    return convert
+
+
+def _add_sweep(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from playground.experiment.sweep import MAX_AXES, MAX_TRIALS, SEARCHES
+
+    sweep = sub.add_parser(
+        "sweep",
+        usage="playground sweep --vary KNOB=LO:HI[:log] [--vary ...] [--search grid|random] "
+        "[--trials N] [--epochs N] [--query QUERY] [--json]",
+        help="grid or random search over up to three knobs, compared on validation",
+        description="Train one network per trial, each from the same data and initial "
+        "weights (the base --query's seed), and compare them on a validation share of "
+        "the training points (20 % unless the query sets validation_ratio). Prints the "
+        "trials best first and the best trial's test figure, once (with --json: one "
+        'JSON line {"trials": [...], "best": {...}}).',
+    )
+    sweep.add_argument(
+        "--query",
+        default=None,
+        help='The base settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8" '
+        "(its seed fixes the data and initial weights of every trial).",
+    )
+    sweep.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KNOB=RANGE",
+        help=f"A knob to vary (repeatable, up to {MAX_AXES}): a range LO:HI (linear), "
+        "LO:HI:log, or choices A,B,C; e.g. learning_rate=1e-4:1:log, reg_rate=0:0.1, "
+        "activation=relu,tanh.",
+    )
+    sweep.add_argument(
+        "--search", choices=SEARCHES, default="random", help="grid or random (random)."
+    )
+    sweep.add_argument(
+        "--trials",
+        type=_whole(1),
+        default=20,
+        metavar="N",
+        help=f"How many trials, 1-{MAX_TRIALS} (20). A grid takes round(trials ** (1/k)) "
+        "values of each of k knobs (all of a list of choices).",
+    )
+    sweep.add_argument(
+        "--epochs", type=_whole(1), default=200, metavar="N", help="Epochs per trial (200)."
+    )
+    sweep.add_argument(
+        "--seed", type=_whole(0), default=0, metavar="N", help="Seed of the random draws (0)."
+    )
+    sweep.add_argument(
+        "--workers",
+        type=_whole(1),
+        default=None,
+        metavar="N",
+        help="Trials run at once (default: one per core).",
+    )
+    sweep.add_argument("--json", action="store_true", help="Print the result as one JSON line.")
+    sweep.add_argument("--quiet", action="store_true", help="No progress bar or notes.")
+    return sweep
+
+
+def _value_text(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else _shown(value)
+
+
+def _run_sweep(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from playground.experiment.sweep import Sweep, SweepSpec, parse_axis, ranked
+
+    if not args.vary:
+        parser.error("give at least one --vary KNOB=LO:HI[:log] or KNOB=A,B,C")
+    try:
+        axes = []
+        for text in args.vary:
+            try:
+                axes.append(parse_axis(text))
+            except ValueError as err:
+                raise ValueError(f"--vary {text}: {err}") from None
+        spec = SweepSpec(
+            args.query or "", tuple(axes), args.search, args.trials, args.epochs, args.seed
+        )
+        config = spec.base_config()[0]
+        make_plan(config, strict=True)
+    except ValueError as err:
+        parser.error(str(err))
+    if not args.quiet:
+        for note in spec.notes():
+            print(f"note: {note}", file=sys.stderr)
+    warm_up_engine((make_plan(config).dtype,), args.quiet)
+    sweep = Sweep(spec, args.workers)
+    start = time.perf_counter()
+    with tqdm(
+        total=sweep.total, desc="sweep", unit="trial", file=sys.stderr, disable=args.quiet
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            best = sweep.best()
+            if best is not None and best["validation_accuracy"] is not None:
+                bar.set_postfix_str(f"best validation {_percent(best['validation_accuracy'])}")
+            elif best is not None:
+                bar.set_postfix_str(f"best validation loss {_loss(best['validation_loss'])}")
+            bar.update(done - bar.n)
+
+        sweep.run(progress)
+    seconds = time.perf_counter() - start
+    trials = [
+        {k: _finite(v) for k, v in r.items() if k != "curve"} for r in ranked(sweep.results())
+    ]
+    best = trials[0] if trials else None
+    if args.json:
+        print(json.dumps({"trials": trials, "best": best}))
+        return 0 if best is not None and not best["diverged"] else 1
+    names = [a.name for a in spec.axes]
+    head = ["rank", "trial", *names, "val acc", "val loss", "train loss", "epochs"]
+    rows = [
+        [
+            str(i + 1),
+            str(t["trial"]),
+            *(_value_text(t[n]) for n in names),
+            _percent(t["validation_accuracy"]),
+            _loss(t["validation_loss"]),
+            _loss(t["train_loss"]),
+            str(t["epochs"]) + (" diverged" if t["diverged"] else ""),
+        ]
+        for i, t in enumerate(trials)
+    ]
+    widths = [max(len(c) for c in col) for col in zip(head, *rows, strict=True)]
+    for row in [head, *rows]:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+    per = f"{spec.epochs} epoch{'' if spec.epochs == 1 else 's'}"
+    print(f"{len(trials)} trials of {per} ({spec.search} search) in {seconds:.1f} s")
+    if best is None or best["diverged"]:
+        print("no trial trained without diverging")
+        return 1
+    chosen = ", ".join(f"{n}={_value_text(best[n])}" for n in names)
+    on = (
+        f"validation accuracy {_percent(best['validation_accuracy'])}"
+        if best["validation_accuracy"] is not None
+        else f"validation loss {_loss(best['validation_loss'])}"
+    )
+    test = (
+        f"test accuracy {_percent(best['test_accuracy'])}"
+        if best["test_accuracy"] is not None
+        else f"test loss {_loss(best['test_loss'])}"
+    )
+    print(f"best (chosen on validation): trial {best['trial']}, {chosen}: {on}")
+    print(f"its {test} (reported once, never used to choose)")
+    print(f"reopen it: playground train --query '{best['query']}' --epochs {spec.epochs}")
+    return 0
+
+
 #: Subcommands: name -> (adds its parser, runs it).
 COMMANDS: dict[str, tuple[Callable, Callable]] = {
     "train": (_add_train, _run_train),
     "serve": (_add_serve, _run_serve),
     "export": (_add_export, _run_export),
     "nginx": (_add_nginx, _run_nginx),
+    "sweep": (_add_sweep, _run_sweep),
 }
 
 

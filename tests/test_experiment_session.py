@@ -205,9 +205,10 @@ def test_metrics_for_several_classes_and_for_regression():
     assert set(r) >= {"r2", "mse", "mae"} and r["kind"] == "regression"
 
 
-def test_metrics_split_must_be_train_or_test():
+def test_metrics_split_must_be_train_validation_or_test():
     with pytest.raises(ValueError, match="split"):
-        Session().metrics("validation")
+        Session().metrics("dev")
+    assert Session().metrics("validation")["n"] == 0  # none held out by default
 
 
 # ------------------------------------------------------------------- grid maps

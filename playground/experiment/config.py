@@ -93,6 +93,12 @@ class Config(param.Parameterized):
         label="Ratio of training to test data",
         doc="Percentage of the points used for training; the rest measure generalisation.",
     )
+    validation_ratio = param.Integer(
+        default=0,
+        bounds=(0, 50),
+        label="Validation share",
+        doc="Percentage of the training points held out for validation: never trained on.",
+    )  # They guide choices (early stopping, a search), so the test set stays a fair final check.
     n_samples = param.Integer(
         default=500,
         bounds=(10, N_SAMPLES_MAX),

@@ -2,9 +2,11 @@
 
 A 2-D toy set is generated from the config (and may then be edited by the user, see
 :mod:`playground.experiment.points`); MNIST is a seeded, stratified subset of the
-shipped digits. Either way the session needs, per side (train / test), the network
-inputs, the targets for the chosen output activation and the class of each row:
-:meth:`ExperimentData.splits` builds exactly that.
+shipped digits. Either way the session needs, per side (train / validation / test),
+the network inputs, the targets for the chosen output activation and the class of
+each row: :meth:`ExperimentData.splits` builds exactly that. The validation side is
+``validation_ratio`` percent of the training side held out (empty at 0): it is never
+trained on, and only it, never the test side, may guide a choice.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from playground.data import mnist as _mnist
 from playground.experiment.config import Config
 from playground.experiment.knobs import MNIST
 from playground.experiment.plan import Plan
-from playground.experiment.points import Points, allowed_labels
+from playground.experiment.points import Points, allowed_labels, held_out
 
-SPLITS = ("train", "test")
+SPLITS = ("train", "validation", "test")
 
 
 def data_seed(seed: int, round_: int) -> int:
@@ -70,19 +72,26 @@ class ExperimentData:
                 balance=config.balance,
             )
             allowed = allowed_labels(plan.kind, plan.n_classes)
-            self.points = Points.from_dataset(data, config.train_ratio / 100, self.seed, allowed)
+            self.points = Points.from_dataset(
+                data, config.train_ratio / 100, self.seed, allowed, config.validation_ratio / 100
+            )
             if plan.kind == "regression" and config.outliers:
                 self.points.add_outliers(config.outliers, self.seed)
 
     def resplit(self, config: Config) -> None:
-        """Split the current points afresh by ``config.train_ratio``."""
+        """Split the current points afresh by ``config.train_ratio`` and
+        ``config.validation_ratio`` (MNIST's hold-out is chosen in :meth:`splits`)."""
         if self.points is not None:
-            self.points.resplit(config.train_ratio / 100, self.seed)
+            self.points.resplit(config.train_ratio / 100, self.seed, config.validation_ratio / 100)
 
     def load_csv(self, config: Config, text: str | bytes, replace: bool) -> int:
         """Read user CSV rows into the points (see :meth:`Points.load_csv`)."""
         return self.editable().load_csv(
-            text, replace=replace, train_ratio=config.train_ratio / 100, seed=self.seed
+            text,
+            replace=replace,
+            train_ratio=config.train_ratio / 100,
+            seed=self.seed,
+            validation=config.validation_ratio / 100,
         )
 
     def editable(self) -> Points:
@@ -99,10 +108,16 @@ class ExperimentData:
 
     def _split(self, side: str, config: Config, plan: Plan, notes: list[str]) -> Split | None:
         if self.mnist is not None:
-            m = self.mnist
-            x, labels = (m.x_train, m.y_train) if side == "train" else (m.x_test, m.y_test)
+            x, labels = self._mnist_side(side, config.validation_ratio / 100)
+            if not len(labels):
+                return None
         else:
-            mask = self.points.is_train if side == "train" else ~self.points.is_train
+            p = self.points
+            mask = {
+                "train": p.is_train & ~p.is_validation,
+                "validation": p.is_validation,
+                "test": ~p.is_train,
+            }[side]
             if not mask.any():
                 return None
             x = feature_matrix(self.points.points[mask], config.features)
@@ -120,3 +135,18 @@ class ExperimentData:
         Y = np.ascontiguousarray(Y)
         Y.flags.writeable = False
         return Split(X, Y, labels, classes)
+
+    def _mnist_side(self, side: str, share: float) -> tuple[np.ndarray, np.ndarray]:
+        """MNIST images and labels of one side: ``share`` of the training images,
+        drawn from the seed, are the validation side and are left out of training."""
+        m = self.mnist
+        if side == "test":
+            return m.x_test, m.y_test
+        rows = held_out(len(m.y_train), share, self.seed)
+        if side == "validation":
+            return m.x_train[rows], m.y_train[rows]
+        if not len(rows):  # no copy of 60,000 images when nothing is held out
+            return m.x_train, m.y_train
+        keep = np.ones(len(m.y_train), dtype=bool)
+        keep[rows] = False
+        return m.x_train[keep], m.y_train[keep]

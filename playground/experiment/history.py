@@ -12,14 +12,17 @@ from collections.abc import Iterator
 import numpy as np
 
 #: Columns of every row: the epoch count (0 = before training), the data loss on
-#: the training set (at most TRAIN_EVAL_MAX rows of it, see session.py) and the test
-#: set in evaluation mode, the share classified correctly
-#: (None for regression or an empty set) and the learning rate the epoch used.
+#: the training set (at most TRAIN_EVAL_MAX rows of it, see session.py), the
+#: validation set (None when none is held out) and the test set in evaluation mode,
+#: the share classified correctly (None for regression or an empty set) and the
+#: learning rate the epoch used.
 COLUMNS: tuple[str, ...] = (
     "epoch",
     "train_loss",
+    "validation_loss",
     "test_loss",
     "train_accuracy",
+    "validation_accuracy",
     "test_accuracy",
     "learning_rate",
 )

@@ -28,7 +28,7 @@ class Effect(enum.IntEnum):
     LIVE = 0
     #: A new network (fresh weights from the seed, empty history); same data.
     NETWORK = 1
-    #: The same points split afresh into training and test, and a new network.
+    #: The same points split afresh into training, validation and test, and a new network.
     SPLIT = 2
     #: New points from the generator (user points are dropped), and a new network.
     DATA = 3
@@ -42,6 +42,7 @@ EFFECTS: Mapping[str, Effect] = MappingProxyType(
         "problem": _E.DATA,
         "noise": _E.DATA,
         "train_ratio": _E.SPLIT,
+        "validation_ratio": _E.SPLIT,
         "n_samples": _E.DATA,
         "n_classes": _E.DATA,
         "balance": _E.DATA,

@@ -456,20 +456,23 @@ _WORDS = {
         ),
     ),
     "early-stopping": dict(
-        title="Early stopping: pause at the lowest test loss",
+        title="Early stopping: pause at the lowest validation loss",
         explanation=(
-            "Watch the test loss in the overfitting set-up: it falls at first, reaches a "
-            "minimum, then climbs while the training loss keeps falling. The weights at that "
-            "minimum generalise best; early stopping means keeping them and stopping there, "
-            "which is the simplest regularizer of all."
+            "The overfitting set-up, with half of the training side held out as validation "
+            "points (hollow): the network never trains on them. Watch the validation loss: it "
+            "falls at first, reaches a minimum, then climbs while the training loss keeps "
+            "falling. Early stopping keeps the weights at that minimum, the simplest "
+            "regularizer of all. The choice is made on validation, never on test: the test "
+            "loss stays an honest check of the weights chosen."
         ),
         try_this=(
-            "Press Play and pause when the test loss stops falling.",
-            "Note the epoch, Reset, and stop there next time.",
+            "Press Play and pause when the validation loss stops falling.",
+            "Note the epoch, Reset, and stop there next time; then read the test loss.",
         ),
         watch_for=(
-            "The test loss is lowest within the first 300 epochs.",
+            "The validation loss is lowest within the first 300 epochs.",
             "By epoch 1000 it is at least 20 % higher than at its lowest.",
+            "The test loss where validation was lowest is at most 90 % of the final one.",
         ),
     ),
     "l2": dict(
@@ -531,18 +534,48 @@ _WORDS = {
         explanation=(
             "A hyperparameter is a setting you choose rather than train. Good learning rates "
             "differ by powers of ten between problems, so try values spaced by factors of ten "
-            "(0.0001, 0.001, ..., 10) and compare the test loss after the same number of "
-            "epochs. For several hyperparameters at once, random values (on a log scale) find "
-            "good regions faster than a regular grid."
+            "(0.0001, 0.001, ..., 10) and compare the validation loss after the same number "
+            "of epochs: a fifth of the training points is held out for it. Choose on "
+            "validation, then read the test figure of your choice once; choosing on the test "
+            "set would make its figure flatter you. For several hyperparameters at once, "
+            "random values (on a log scale) find good regions faster than a regular grid."
         ),
         try_this=(
             "For each learning rate from 0.0001 to 10: set it, press Reset, train 200 epochs "
-            "and write down the test loss.",
-            "Narrow the search around the best value.",
+            "and write down the validation loss.",
+            "Narrow the search around the best value; then read its test accuracy.",
         ),
         watch_for=(
-            "Neither the smallest nor the largest rate wins: the best test loss is in between, "
-            "at most half of the better end's.",
+            "Neither the smallest nor the largest rate wins: the best validation loss is in "
+            "between, at most half of the better end's.",
+            "The rate chosen on validation reaches at least 85 % test accuracy.",
+        ),
+    ),
+    "random-vs-grid": dict(
+        title="Random search beats a grid",
+        explanation=(
+            "Searching two knobs when only one of them matters, a 3 x 3 grid spends its nine "
+            "trials on just three values of the knob that matters: each is tried three times "
+            "with the other knob changed, and those repeats teach nothing. Nine random trials "
+            "(drawn on a log scale for the learning rate) try nine learning rates, so one is "
+            "far more likely to land in the good region. Trials are compared on the "
+            "validation points held out of the training data, never on the test points, "
+            "which are looked at once, for the chosen trial."
+        ),
+        try_this=(
+            "In the Experiments mode, vary the learning rate from 0.0001 to 1 on a log scale "
+            "and momentum from 0.1 to 0.9 (plain SGD ignores momentum), 100 epochs: run a "
+            "grid of 9 trials, then a random search of 9.",
+            "Or on the command line: playground sweep --query "
+            "'dataset=spiral&hidden=8,8&features=x1,x2,sinx1,sinx2&validation_ratio=20' "
+            "--vary learning_rate=1e-4:1:log --vary momentum=0.1:0.9 --trials 9 --epochs 100 "
+            "--search grid, then the same with --search random.",
+            "Count the learning rates each search tried and compare their best validation loss.",
+        ),
+        watch_for=(
+            "The grid tries 3 learning rates (0.0001, 0.01 and 1) and gets only 3 different "
+            "results; random search tries 9, and its best validation loss is a small fraction "
+            "of the grid's.",
         ),
     ),
     "several-classes": dict(

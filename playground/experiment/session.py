@@ -222,12 +222,15 @@ class Session:
     def _row(self, learning_rate: float) -> dict:
         splits = self._splits()
         train_loss, train_acc = self._evaluate(self._train_probe)
+        validation_loss, validation_acc = self._evaluate(splits["validation"])
         test_loss, test_acc = self._evaluate(splits["test"])
         return {
             "epoch": self._model.epoch,
             "train_loss": train_loss,
+            "validation_loss": validation_loss,
             "test_loss": test_loss,
             "train_accuracy": train_acc,
+            "validation_accuracy": validation_acc,
             "test_accuracy": test_acc,
             "learning_rate": learning_rate,
         }
@@ -287,7 +290,8 @@ class Session:
         if not self._model.is_finite():
             return self._diverge("weights")
         row = self._row(rate)
-        if not all(row[k] is None or math.isfinite(row[k]) for k in ("train_loss", "test_loss")):
+        losses = ("train_loss", "validation_loss", "test_loss")
+        if not all(row[k] is None or math.isfinite(row[k]) for k in losses):
             return self._diverge("loss")
         self._history.append(row)
         self._edited = None
@@ -338,7 +342,7 @@ class Session:
 
     def _side(self, split: str) -> Split | None:
         if split not in SPLITS:
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+            raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
         return self._splits()[split]
 
     def examples(self, split: str = "test") -> tuple[np.ndarray, np.ndarray] | None:
@@ -350,12 +354,12 @@ class Session:
         return data.X, (data.classes if data.classes is not None else data.labels)
 
     def predict(self, split: str = "test") -> np.ndarray | None:
-        """Network outputs for the training or test rows (None if that side is empty)."""
+        """Network outputs for the rows of one side (None if that side is empty)."""
         data = self._side(split)
         return None if data is None else self._model.predict(data.X)
 
     def metrics(self, split: str = "test") -> dict:
-        """Metrics on the test (or training) set.
+        """Metrics on the test (or training, or validation) set.
 
         Classification: accuracy, confusion matrix (rows = true class), per-class
         precision, recall and F1, and for two classes the ROC curve and its AUC.
@@ -372,6 +376,27 @@ class Session:
         scores = mx.positive_scores(out, plan.output) if plan.n_classes == 2 else None
         report = mx.classification_report(data.classes, predicted, plan.n_classes, scores)
         return {**head, "classes": self.class_names(), **report}
+
+    def baselines(self) -> dict:
+        """What a model that ignores its inputs scores, to read the accuracy against.
+
+        ``chance``: 1/classes (guessing at random); ``most_frequent``: the test
+        accuracy of always answering the most frequent training class; for
+        regression ``mean_loss``: the test loss of always answering the mean training
+        target. Keys that do not apply (or an empty side) are None.
+        """
+        splits, plan = self._splits(), self._plan
+        train, test = splits["train"], splits["test"]
+        out = {"chance": None, "most_frequent": None, "mean_loss": None}
+        if plan.is_classification:
+            out["chance"] = 1.0 / plan.n_classes
+            if train is not None and test is not None:
+                counts = np.bincount(train.classes, minlength=plan.n_classes)
+                out["most_frequent"] = mx.accuracy(test.classes, np.argmax(counts))
+        elif train is not None and test is not None:
+            mean = train.Y.mean(axis=0, dtype=np.float64)
+            out["mean_loss"] = mx.constant_loss(plan.loss, test.Y, mean, self._model.huber_delta)
+        return out
 
     # --------------------------------------------------------------- grid views
     def _grid(self, resolution: int) -> np.ndarray:
@@ -424,8 +449,17 @@ class Session:
 
     @property
     def is_train(self) -> np.ndarray:
-        """True for each point in :attr:`points` that is used for training."""
-        return self._points_view("is_train", np.empty(0, dtype=bool))
+        """True for each point in :attr:`points` that is trained on."""
+        self._sync()
+        points = self._data.points
+        if points is None:
+            return np.empty(0, dtype=bool)
+        return points.is_train & ~points.is_validation
+
+    @property
+    def is_validation(self) -> np.ndarray:
+        """True for each point in :attr:`points` held out for validation."""
+        return self._points_view("is_validation", np.empty(0, dtype=bool))
 
     def add_point(self, x1: float, x2: float, label: float) -> None:
         """Add a training point (label +1/-1, a class number, or a value to regress)."""

@@ -137,7 +137,7 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, LADDERS[name])
     elif isinstance(p, param.Boolean):
         return with_tip(_tick_box(config, name, opts), p.doc)
-    elif name in ("noise", "train_ratio"):
+    elif name in ("noise", "train_ratio", "validation_ratio"):
         cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
     else:
         cls = pn.Param.widget_type(p)

@@ -63,6 +63,7 @@ MNIST_KNOBS = (
     "reg_rate",
     "dropout",
     "batch_norm",
+    "validation_ratio",
 )
 
 
