@@ -4,11 +4,15 @@ net's views stay as they were."""
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from playground.experiment import Session
 from playground.experiment.summary import model_summary
+from playground.ui import mnist_page
 from playground.ui.conv_frames import feature_map_images, filter_images, map_layers
 from playground.ui.frame import FrameError, Section, pack, quantize, unpack
 from tests.test_mnist_page import _page
@@ -90,8 +94,13 @@ def test_a_digit_the_test_set_does_not_have_is_ignored(bad):
     assert browser.kept[Section.MAP_DIGITS][0] == 0
 
 
-def test_while_training_the_maps_travel_with_the_filters_not_every_frame():
+def test_while_training_the_maps_travel_with_the_filters_not_every_frame(monkeypatch):
+    """Filters and maps follow the weight images' clock (WEIGHTS_EVERY_S), here a
+    fake one that moves 0.1 s a tick, so the test does not depend on the machine."""
     page, browser = _page(conv=[4], mnist_train=6000, mnist_test=200)
+    clock = [page._weights_at]
+    fake = SimpleNamespace(monotonic=lambda: clock[0], perf_counter=time.perf_counter)
+    monkeypatch.setattr(mnist_page, "time", fake)
     seen = []
     send = page.stage.send_frame
 
@@ -102,11 +111,15 @@ def test_while_training_the_maps_travel_with_the_filters_not_every_frame():
     page.stage.send_frame = record
     page.set_playing(True)
     for _ in range(30):
+        clock[0] += 0.1
         page.train_tick()
     page.playing = False
     with_maps = [s for s in seen if Section.FEATURE_MAPS in s]
-    assert with_maps and all(Section.FILTERS in s for s in with_maps)
     assert all((Section.FILTERS in s) == (Section.FEATURE_MAPS in s) for s in seen)
+    # every 0.5 s of the clock, and after each epoch (6000 images: a few ticks' worth)
+    epochs = page.session.epoch
+    every = mnist_page.WEIGHTS_EVERY_S
+    assert 3.0 // (every + 0.1) <= len(with_maps) <= 3.0 // every + epochs + 1
     assert len(with_maps) < len(seen)
 
 
