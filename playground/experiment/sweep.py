@@ -279,13 +279,15 @@ class SweepSpec:
                 f"held out for validation ({VALIDATION_KNOB}={SWEEP_VALIDATION})."
             )
         varied = {a.name for a in self.axes}
-        if "reg_rate" in varied and "regularization" not in varied:
-            if config.regularization == "none":
-                config.regularization = "l2"
-                notes.append(
-                    "reg_rate does nothing without a penalty: the trials use "
-                    "regularization=l2."
-                )
+        if (
+            "reg_rate" in varied
+            and config.regularization == "none"
+            and len(varied) == len(varied - {"regularization"})
+        ):
+            config.regularization = "l2"
+            notes.append(
+                "reg_rate does nothing without a penalty: the trials use regularization=l2."
+            )
         return config, notes
 
     def notes(self) -> list[str]:
