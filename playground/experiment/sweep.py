@@ -279,11 +279,8 @@ class SweepSpec:
                 f"held out for validation ({VALIDATION_KNOB}={SWEEP_VALIDATION})."
             )
         varied = {a.name for a in self.axes}
-        if (
-            "reg_rate" in varied
-            and config.regularization == "none"
-            and len(varied) == len(varied - {"regularization"})
-        ):
+        penalty_off = config.regularization == "none" and "regularization" not in varied
+        if "reg_rate" in varied and penalty_off:
             config.regularization = "l2"
             notes.append(
                 "reg_rate does nothing without a penalty: the trials use regularization=l2."
