@@ -285,6 +285,9 @@ def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         "test_loss": row["test_loss"],
         "train_accuracy": row["train_accuracy"],
         "test_accuracy": row["test_accuracy"],
+        "validation_loss": row["validation_loss"],
+        "validation_accuracy": row["validation_accuracy"],
+        "baselines": session.baselines(),
         "seconds": round(seconds, 3),
         "setup_seconds": round(setup, 3),
         "dataset": config.dataset,
@@ -308,14 +311,28 @@ def _run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             f"{config.optimizer} with learning rate {config.learning_rate:g}; "
             f"{result['epochs']} epochs in {seconds:.1f} s"
         )
-        print(f"train loss {_loss(row['train_loss'])}   test loss {_loss(row['test_loss'])}")
+        validation = row["validation_loss"] is not None
+        losses = f"train loss {_loss(row['train_loss'])}   "
+        if validation:
+            losses += f"validation loss {_loss(row['validation_loss'])}   "
+        print(f"{losses}test loss {_loss(row['test_loss'])}")
+        base = result["baselines"]
         if plan.is_classification:
-            print(
-                f"train accuracy {_percent(row['train_accuracy'])}   "
-                f"test accuracy {_percent(row['test_accuracy'])}"
-            )
-        elif "test_r2" in result:
-            print(f"test R² {result['test_r2']:.4f}")
+            accuracies = f"train accuracy {_percent(row['train_accuracy'])}   "
+            if validation:
+                accuracies += f"validation accuracy {_percent(row['validation_accuracy'])}   "
+            print(f"{accuracies}test accuracy {_percent(row['test_accuracy'])}")
+            if base["most_frequent"] is not None:
+                print(
+                    f"baselines: chance {_percent(base['chance'])}, "
+                    f"most frequent class {_percent(base['most_frequent'])}"
+                )
+        else:
+            if "test_r2" in result:
+                print(f"test R² {result['test_r2']:.4f}")
+            if base["mean_loss"] is not None:
+                mean_loss = _loss(base["mean_loss"])
+                print(f"baseline: the training mean as every answer, test loss {mean_loss}")
     return 1 if session.diverged else 0
 
 

@@ -205,3 +205,13 @@ def test_mnist_on_a_small_subset_reaches_a_modest_accuracy(capsys):
     )
     assert result["sizes"] == [784, 128, 10]
     assert result["test_accuracy"] >= 0.8
+
+
+def test_train_reports_validation_and_baselines_when_validation_is_held_out(capsys):
+    result = run_json(capsys, "--dataset", "circle", "--validation-ratio", "20", "--epochs", "5")
+    assert 0 <= result["validation_accuracy"] <= 1 and result["validation_loss"] > 0
+    assert result["baselines"]["chance"] == 0.5 and "validation_ratio=20" in result["query"]
+    plain = run_json(capsys, "--dataset", "circle", "--epochs", "5")
+    assert plain["validation_loss"] is None and plain["validation_accuracy"] is None
+    assert main(["train", "--dataset", "reg_plane", "--epochs", "5", "--quiet"]) == 0
+    assert "training mean as every answer, test loss" in capsys.readouterr().out

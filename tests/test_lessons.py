@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
 import numpy as np
@@ -18,10 +19,15 @@ import pytest
 
 from playground.experiment import LESSONS, Config, Session, check_lesson, get_lesson, run_lesson
 from playground.experiment.lessons import (
+    LOWEST_VALIDATION_EPOCH,
     TEST_ACCURACY,
+    TEST_AT_VALIDATION_BEST,
+    TEST_LOSS,
     TOPICS,
+    VALIDATION_LOSS,
     Diverges,
     Final,
+    LowestInside,
     Versus,
     merge_query,
 )
@@ -134,6 +140,54 @@ def test_a_claim_that_does_not_hold_is_reported(trained):
 
 
 # ------------------------------------------- the outcomes the issue names, directly
+# ------------------------------------------- choices are made on validation only
+#: Lessons that choose something (an epoch, a learning rate): they read validation.
+CHOOSING = ("early-stopping", "lr-search")
+
+
+@pytest.mark.parametrize("name", CHOOSING)
+def test_lessons_that_choose_hold_out_validation_points(name):
+    assert LESSONS[name].config().validation_ratio > 0
+
+
+def _run(validation: float, test: float) -> SimpleNamespace:
+    row = {"validation_loss": validation, "test_loss": test}
+    return SimpleNamespace(diverged=False, history=SimpleNamespace(last=row))
+
+
+def test_a_search_chooses_on_validation_and_reads_the_test_figure_of_its_choice_only():
+    # Validation is lowest at 0.01, test at 1: the choice must follow validation.
+    runs = {
+        f"learning_rate={lr:g}": _run(v, t)
+        for lr, v, t in [(0.001, 0.5, 0.5), (0.01, 0.1, 0.4), (1, 0.3, 0.01), (10, 0.6, 0.9)]
+    }
+    search = LowestInside("learning_rate", (0.001, 0.01, 1, 10), VALIDATION_LOSS)
+    assert search.verify(None, runs.__getitem__) is None
+    confirmed = dataclasses.replace(search, confirm=Final(TEST_LOSS, at_most=0.1))
+    problem = confirmed.verify(None, runs.__getitem__)
+    assert "for the best, learning_rate=0.01" in problem and "measured 0.4" in problem
+
+
+def test_early_stopping_stops_where_validation_is_lowest_whatever_the_test_loss_does(trained):
+    session = _trained(trained, "early-stopping")
+    epoch = LOWEST_VALIDATION_EPOCH.read(session)
+    test = session.history._columns["test_loss"]
+    saved = list(test)
+    try:
+        test[:] = list(reversed(saved))  # a test curve that now falls to the very end
+        assert LOWEST_VALIDATION_EPOCH.read(session) == epoch
+        assert TEST_AT_VALIDATION_BEST.read(session) == saved[-1 - int(epoch)] / saved[0]
+    finally:
+        test[:] = saved
+    validation = session.history.column("validation_loss")
+    assert epoch == np.nanargmin(validation) and validation[-1] > validation[int(epoch)]
+
+
+def test_a_lesson_without_validation_points_cannot_choose_an_epoch():
+    with pytest.raises(ValueError, match="validation_ratio"):
+        LOWEST_VALIDATION_EPOCH.read(Session(dataset="xor"))
+
+
 def test_xor_without_a_hidden_layer_stalls_and_with_one_is_solved(trained):
     linear = _trained(trained, "xor-linear")
     assert linear.plan.hidden == ()

@@ -456,20 +456,23 @@ _WORDS = {
         ),
     ),
     "early-stopping": dict(
-        title="Early stopping: pause at the lowest test loss",
+        title="Early stopping: pause at the lowest validation loss",
         explanation=(
-            "Watch the test loss in the overfitting set-up: it falls at first, reaches a "
-            "minimum, then climbs while the training loss keeps falling. The weights at that "
-            "minimum generalise best; early stopping means keeping them and stopping there, "
-            "which is the simplest regularizer of all."
+            "The overfitting set-up, with half of the training side held out as validation "
+            "points (hollow): the network never trains on them. Watch the validation loss: it "
+            "falls at first, reaches a minimum, then climbs while the training loss keeps "
+            "falling. Early stopping keeps the weights at that minimum, the simplest "
+            "regularizer of all. The choice is made on validation, never on test: the test "
+            "loss stays an honest check of the weights chosen."
         ),
         try_this=(
-            "Press Play and pause when the test loss stops falling.",
-            "Note the epoch, Reset, and stop there next time.",
+            "Press Play and pause when the validation loss stops falling.",
+            "Note the epoch, Reset, and stop there next time; then read the test loss.",
         ),
         watch_for=(
-            "The test loss is lowest within the first 300 epochs.",
+            "The validation loss is lowest within the first 300 epochs.",
             "By epoch 1000 it is at least 20 % higher than at its lowest.",
+            "The test loss where validation was lowest is at most 90 % of the final one.",
         ),
     ),
     "l2": dict(
@@ -531,18 +534,21 @@ _WORDS = {
         explanation=(
             "A hyperparameter is a setting you choose rather than train. Good learning rates "
             "differ by powers of ten between problems, so try values spaced by factors of ten "
-            "(0.0001, 0.001, ..., 10) and compare the test loss after the same number of "
-            "epochs. For several hyperparameters at once, random values (on a log scale) find "
-            "good regions faster than a regular grid."
+            "(0.0001, 0.001, ..., 10) and compare the validation loss after the same number "
+            "of epochs: a fifth of the training points is held out for it. Choose on "
+            "validation, then read the test figure of your choice once; choosing on the test "
+            "set would make its figure flatter you. For several hyperparameters at once, "
+            "random values (on a log scale) find good regions faster than a regular grid."
         ),
         try_this=(
             "For each learning rate from 0.0001 to 10: set it, press Reset, train 200 epochs "
-            "and write down the test loss.",
-            "Narrow the search around the best value.",
+            "and write down the validation loss.",
+            "Narrow the search around the best value; then read its test accuracy.",
         ),
         watch_for=(
-            "Neither the smallest nor the largest rate wins: the best test loss is in between, "
-            "at most half of the better end's.",
+            "Neither the smallest nor the largest rate wins: the best validation loss is in "
+            "between, at most half of the better end's.",
+            "The rate chosen on validation reaches at least 85 % test accuracy.",
         ),
     ),
     "several-classes": dict(
