@@ -507,6 +507,9 @@ class ExperimentsPage(pn.viewable.Viewer):
     def poll(self) -> None:
         """Show the trials finished since the last look; when every sweep is
         done (or stopped), the final report."""
+        # Whether all are done is asked before the results are read: asked after,
+        # a trial finishing in between would be left out of the final report.
+        finished = not self.running
         for key, live in self.live.items():
             new = live.take_new()
             if key == "main" and new:
@@ -516,9 +519,9 @@ class ExperimentsPage(pn.viewable.Viewer):
         self.progress.value = min(
             self.progress.max, sum(len(live.results) for live in self.live.values())
         )
-        if not self.running:
+        if finished:
             self._finished()
-        self._say_status()
+        self._say_status(finished)
 
     def _show_main(self, live: LiveSweep) -> None:
         # The whole table each time (at most 100 rows, a few times a second): rows
@@ -560,21 +563,26 @@ class ExperimentsPage(pn.viewable.Viewer):
             self._loop.stop()
         self.run_button.disabled = False
         self.stop_button.disabled = True
+        failed = [live.sweep.error for live in self.live.values() if live.sweep.error]
+        if failed:
+            self._error(f"A trial failed, so the sweep stopped: {failed[0]}")
         live = self.live.get("main")
         if live is not None:
             self.best.object = best_html(live.sweep.best(), live.names, done=True)
             self.narrow_button.disabled = not live.results
 
-    def _say_status(self) -> None:
+    def _say_status(self, finished: bool = False) -> None:
         done = sum(len(live.results) for live in self.live.values())
         total = sum(live.sweep.total for live in self.live.values())
         if not self.live:
             self.status.object = ""
-        elif self.running:
-            self.status.object = f"Running: {done} of {total} trials done …"
+        elif not finished:
+            self.status.object = (
+                f"Running: {done} of {total} trials done (about {self._estimate:.0f} s in all) …"
+            )
         else:
-            stopped = " (stopped)" if done < total else ""
-            self.status.object = f"{done} of {total} trials done{stopped}."
+            stopped = any(live.sweep.stopped for live in self.live.values())
+            self.status.object = f"{done} of {total} trials done{' (stopped)' if stopped else ''}."
 
     # ------------------------------------------------------ what the shell asks
     def set_playing(self, playing: bool) -> None:
