@@ -563,14 +563,19 @@ def _run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return 1 if result.message else 0
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
+def _whole(lo: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``lo``."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < lo:
+            raise argparse.ArgumentTypeError(f"expected {lo} or more, got {value}")
+        return value
+
+    return convert
 
 
 def _add_sweep(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -587,7 +592,12 @@ def _add_sweep(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "trials best first and the best trial's test figure, once (with --json: one "
         'JSON line {"trials": [...], "best": {...}}).',
     )
-    _add_query(sweep)
+    sweep.add_argument(
+        "--query",
+        default=None,
+        help='The base settings as the page\'s URL query, e.g. "dataset=spiral&hidden=8,8" '
+        "(its seed fixes the data and initial weights of every trial).",
+    )
     sweep.add_argument(
         "--vary",
         action="append",
@@ -602,15 +612,24 @@ def _add_sweep(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     sweep.add_argument(
         "--trials",
-        type=_positive,
+        type=_whole(1),
         default=20,
+        metavar="N",
         help=f"How many trials, 1-{MAX_TRIALS} (20). A grid takes round(trials ** (1/k)) "
         "values of each of k knobs (all of a list of choices).",
     )
-    sweep.add_argument("--epochs", type=_positive, default=200, help="Epochs per trial (200).")
-    sweep.add_argument("--seed", type=int, default=0, help="Seed of the random search's draws (0).")
     sweep.add_argument(
-        "--workers", type=_positive, default=None, help="Trials run at once (one per core)."
+        "--epochs", type=_whole(1), default=200, metavar="N", help="Epochs per trial (200)."
+    )
+    sweep.add_argument(
+        "--seed", type=_whole(0), default=0, metavar="N", help="Seed of the random draws (0)."
+    )
+    sweep.add_argument(
+        "--workers",
+        type=_whole(1),
+        default=None,
+        metavar="N",
+        help="Trials run at once (default: one per core).",
     )
     sweep.add_argument("--json", action="store_true", help="Print the result as one JSON line.")
     sweep.add_argument("--quiet", action="store_true", help="No progress bar or notes.")
@@ -684,7 +703,8 @@ def _run_sweep(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     widths = [max(len(c) for c in col) for col in zip(head, *rows, strict=True)]
     for row in [head, *rows]:
         print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"{len(trials)} trials of {spec.epochs} epochs ({spec.search} search) in {seconds:.1f} s")
+    per = f"{spec.epochs} epoch{'' if spec.epochs == 1 else 's'}"
+    print(f"{len(trials)} trials of {per} ({spec.search} search) in {seconds:.1f} s")
     if best is None or best["diverged"]:
         print("no trial trained without diverging")
         return 1

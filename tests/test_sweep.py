@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from playground.cli import main
-from playground.experiment import config_from_query
+from playground.experiment import Session, config_from_query
 from playground.experiment.sweep import (
     MAX_AXES,
     PAGE_MAX_TRIALS,
@@ -150,6 +150,11 @@ def test_a_trial_reopened_from_its_query_by_playground_train_gives_the_same_figu
         assert warnings == []
         assert config.learning_rate == trial["learning_rate"]
         assert config.reg_rate == trial["reg_rate"]
+        # The page builds its session from the query alone: same data, weights, figures.
+        session = Session(config)
+        session.step(30)
+        for key in ("validation_accuracy", "validation_loss", "test_loss", "train_loss"):
+            assert session.history.last[key] == trial[key], key
 
 
 def test_run_trial_reports_validation_and_test_figures_and_thinned_curves():
@@ -269,3 +274,17 @@ def test_an_axis_built_directly_is_checked_like_a_parsed_one():
     with pytest.raises(ValueError, match="a log scale needs lo > 0"):
         Axis("learning_rate", 0.0, 1.0, "log")
     assert Axis("activation", choices=("relu", "relu", "tanh")).choices == ("relu", "tanh")
+
+
+def test_the_random_vs_grid_lesson_says_what_it_measured_when_its_claim_fails():
+    import dataclasses
+
+    from playground.experiment import get_lesson, run_lesson
+
+    lesson = get_lesson("random-vs-grid")
+    session = run_lesson(lesson)
+    assert lesson.checks[0].verify(session, run_lesson) is None
+    impossible = dataclasses.replace(lesson.checks[0], ratio=0.0)
+    problem = impossible.verify(session, run_lesson)
+    assert problem.startswith("expected searching learning_rate=1e-4:1:log and momentum")
+    assert "measured 3 and 9 values, best validation loss" in problem

@@ -551,6 +551,33 @@ _WORDS = {
             "The rate chosen on validation reaches at least 85 % test accuracy.",
         ),
     ),
+    "random-vs-grid": dict(
+        title="Random search beats a grid",
+        explanation=(
+            "Searching two knobs when only one of them matters, a 3 x 3 grid spends its nine "
+            "trials on just three values of the knob that matters: each is tried three times "
+            "with the other knob changed, and those repeats teach nothing. Nine random trials "
+            "(drawn on a log scale for the learning rate) try nine learning rates, so one is "
+            "far more likely to land in the good region. Trials are compared on the "
+            "validation points held out of the training data, never on the test points, "
+            "which are looked at once, for the chosen trial."
+        ),
+        try_this=(
+            "In the Experiments mode, vary the learning rate from 0.0001 to 1 on a log scale "
+            "and momentum from 0.1 to 0.9 (plain SGD ignores momentum), 100 epochs: run a "
+            "grid of 9 trials, then a random search of 9.",
+            "Or on the command line: playground sweep --query "
+            "'dataset=spiral&hidden=8,8&features=x1,x2,sinx1,sinx2&validation_ratio=20' "
+            "--vary learning_rate=1e-4:1:log --vary momentum=0.1:0.9 --trials 9 --epochs 100 "
+            "--search grid, then the same with --search random.",
+            "Count the learning rates each search tried and compare their best validation loss.",
+        ),
+        watch_for=(
+            "The grid tries 3 learning rates (0.0001, 0.01 and 1) and gets only 3 different "
+            "results; random search tries 9, and its best validation loss is a small fraction "
+            "of the grid's.",
+        ),
+    ),
     "several-classes": dict(
         title="Several classes: softmax and cross-entropy",
         explanation=(
