@@ -74,8 +74,7 @@ class AxisRow(pn.viewable.Viewer):
     def __init__(self, name: str):
         super().__init__()
         options = {UNUSED: ""}
-        options.update({f"{label(n)} ({n})": n for n in NUMERIC_KNOBS})
-        options.update({f"{label(n)} ({n})": n for n in CHOICE_KNOBS})
+        options.update({label(n): n for n in (*NUMERIC_KNOBS, *CHOICE_KNOBS)})
         self.knob = pn.widgets.Select(
             name="Vary", options=options, value=name, width=200, description=""
         )
@@ -529,6 +528,10 @@ class ExperimentsPage(pn.viewable.Viewer):
         metric = metric_of(live.results)
         if metric != "validation_accuracy":  # regression: the lowest loss first
             self.table.sorters = [{"field": metric, "dir": "asc"}]
+        self.table.titles = {
+            **{n: label(n) for n in live.names},
+            **{c: c.replace("_", " ") for c in RESULT_COLUMNS},
+        }
         self.table.value = pd.DataFrame([self._row(r, live.names) for r in live.results])
         self.curves.show(live.results, live.names)
         self.best.object = best_html(live.sweep.best(), live.names, done=False)
