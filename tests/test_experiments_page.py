@@ -123,10 +123,14 @@ def test_editing_the_base_settings_moves_the_address_bar_and_reports_bad_knobs()
 
 
 def test_the_base_settings_can_come_from_the_2d_page():
-    shell = create_app(query="dataset=moons&hidden=5")
-    shell.show("experiments")
+    shell = create_app(query="mode=experiments")
     page = shell.page()
-    assert page.from_playground.visible
+    page.use_page_settings()  # no 2-D page opened yet: it says so, the base stays
+    assert "Open the 2-D playground first" in page.notice.object
+    assert page.config.dataset == "spiral"
+    shell.show("playground")
+    shell.page().config.param.update(dataset="moons", hidden=[5])
+    shell.show("experiments")
     page.use_page_settings()
     assert page.config.dataset == "moons" and page.config.hidden == [5]
 

@@ -345,7 +345,6 @@ class ExperimentsPage(pn.viewable.Viewer):
         changed = {k: v for k, v in values.items() if getattr(self.config, k) != v}
         if changed:
             self.config.param.update(**changed)
-        self.from_playground.visible = "playground" in self._queries()
         notes = [f"Base settings: {w}" for w in warnings]
         if config.validation_ratio == 0:
             notes.append(
@@ -356,10 +355,12 @@ class ExperimentsPage(pn.viewable.Viewer):
         self._say(notes, "warning")
 
     def use_page_settings(self) -> None:
-        """The 2-D page's knobs become the base settings."""
+        """The 2-D page's knobs become the base settings (if it has been opened)."""
         query = self._queries().get("playground")
-        if query is not None:
-            self.base.value = query
+        if query is None:
+            self._say(["Open the 2-D playground first: its knobs are copied from there."])
+            return
+        self.base.value = query
 
     def axes(self) -> tuple[Axis, ...]:
         """The varied knobs; ValueError says what is wrong."""
