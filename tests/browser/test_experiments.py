@@ -53,6 +53,25 @@ def points(page: Page) -> int:
     )
 
 
+#: Where the scatter's first point is drawn, and the query of its trial.
+FIRST_POINT_JS = """() => {
+  const views = [];
+  const walk = (v) => { views.push(v); for (const c of (v.child_views || [])) walk(c); };
+  for (const root of Object.values(Bokeh.index)) walk(root);
+  for (const v of views) {
+    for (const rv of (v.renderer_views ? v.renderer_views.values() : [])) {
+      const data = rv.model.data_source && rv.model.data_source.data;
+      if (!data || !data.score || !data.score.length) continue;
+      const canvas = v.canvas_view.el.getBoundingClientRect();
+      return {x: canvas.left + rv.coordinates.x_scale.compute(data.x[0]),
+              y: canvas.top + rv.coordinates.y_scale.compute(data.y[0]),
+              query: data.query[0]};
+    }
+  }
+  return null;
+}"""
+
+
 def test_a_small_sweep_shows_points_and_rows_and_opens_the_best_trial(page: Page, server_url):
     open_experiments(page, server_url + "/?mode=experiments")
     fill(page, {"Trials": "4", "Epochs": "50"})
@@ -79,6 +98,13 @@ def test_a_small_sweep_shows_points_and_rows_and_opens_the_best_trial(page: Page
     assert "learning_rate" in wanted and "mode" not in wanted
     assert epoch(trial) == 0  # fresh weights from the trial's seed (test_experiments_page)
     trial.close()
+
+    point = page.evaluate(FIRST_POINT_JS)  # a click on a point opens its trial too
+    with page.context.expect_page() as opened:
+        page.mouse.click(point["x"], point["y"])
+    expect(opened.value.locator("#epoch")).to_be_visible(timeout=60_000)
+    assert knobs(opened.value.url) == knobs("/?" + point["query"])
+    opened.value.close()
 
 
 def test_stop_stops_the_sweep_and_keeps_the_trials_done(page: Page, server_url):
