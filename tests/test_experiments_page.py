@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from playground.experiment import KNOBS, Config, Session
-from playground.experiment.sweep import VARIABLE, narrow
+from playground.experiment.sweep import VARIABLE, narrow, ranked
 from playground.ui.experiments_page import ExperimentsPage
 from playground.ui.pages import MODES
 from playground.ui.shell import create_app
@@ -145,6 +145,8 @@ def test_a_run_fills_the_scatter_table_curves_and_reports_the_best_once_done():
     assert len(live.results) == 4
     assert len(live.scatter.source.data["x"]) == 4
     assert len(page.table.value) == 4 and {"learning_rate", "reg_rate"} <= set(page.table.value)
+    best_first = [r["trial"] for r in ranked(live.results)]  # on validation, as the sweep ranks
+    assert list(page.table.value["trial"]) == best_first
     assert len(page.curves.train.data["xs"]) == 3  # the best three
     assert "4 of 4 trials done" in page.status.object
     assert page.progress.value == page.progress.max == 4

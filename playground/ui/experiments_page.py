@@ -35,6 +35,7 @@ from playground.experiment.sweep import (
     SweepSpec,
     narrow,
     parse_axis,
+    ranked,
 )
 from playground.ui.declare import PageDeclaration
 from playground.ui.sweep_form import (
@@ -52,7 +53,6 @@ from playground.ui.sweep_form import (
     distinct,
     is_choice,
     label,
-    metric_of,
     spec_of,
     start_range,
 )
@@ -195,7 +195,7 @@ class ExperimentsPage(pn.viewable.Viewer):
             name="Base settings (a playground query)",
             value=self.config.to_query(),
             sizing_mode="stretch_width",
-            min_width=260,
+            styles={"flex": "1 1 400px", "min-width": "0"},  # the button beside it fits
             description="Every trial starts from these knobs (as in the playground's "
             "address) and changes only the knobs varied below.",
         )
@@ -281,12 +281,10 @@ class ExperimentsPage(pn.viewable.Viewer):
             height=300,
             sizing_mode="stretch_width",
             layout="fit_data_fill",
-            sorters=[{"field": "validation_accuracy", "dir": "desc"}],
             formatters={
                 "open": {"type": "html"},
                 **{c: NumberFormatter(format="0.0000") for c in RESULT_COLUMNS},
             },
-            titles={c: c.replace("_", " ") for c in RESULT_COLUMNS},
             css_classes=["pg-sweep-table"],
         )
         self.results_view = pn.Column(
@@ -436,6 +434,10 @@ class ExperimentsPage(pn.viewable.Viewer):
         figure = pn.pane.Bokeh(live.scatter.figure, sizing_mode="stretch_width")
         self.scatter_slot.objects = [figure]
         self.table.value = pd.DataFrame()
+        self.table.titles = {
+            **{a.name: label(a.name) for a in axes},
+            **{c: c.replace("_", " ") for c in RESULT_COLUMNS},
+        }
         self.best.object = ""
         self.compare_view.visible = False
         self.results_view.visible = True
@@ -524,16 +526,11 @@ class ExperimentsPage(pn.viewable.Viewer):
         self._say_status(finished)
 
     def _show_main(self, live: LiveSweep) -> None:
-        # The whole table each time (at most 100 rows, a few times a second): rows
-        # streamed in are appended below the sorted ones instead of sorted in.
-        metric = metric_of(live.results)
-        if metric != "validation_accuracy":  # regression: the lowest loss first
-            self.table.sorters = [{"field": metric, "dir": "asc"}]
-        self.table.titles = {
-            **{n: label(n) for n in live.names},
-            **{c: c.replace("_", " ") for c in RESULT_COLUMNS},
-        }
-        self.table.value = pd.DataFrame([self._row(r, live.names) for r in live.results])
+        # The whole table each time (at most 100 rows, a few times a second), best
+        # first as the sweep ranks them (rows streamed in would be appended below);
+        # a click on a column's header sorts by it.
+        rows = [self._row(r, live.names) for r in ranked(live.results)]
+        self.table.value = pd.DataFrame(rows)
         self.curves.show(live.results, live.names)
         self.best.object = best_html(live.sweep.best(), live.names, done=False)
 
