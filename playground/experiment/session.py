@@ -91,6 +91,7 @@ class Session:
         self._notes: tuple[str, ...] = ()
         self._arrays: dict[str, Split | None] | None = None
         self._grid_cache: dict[tuple, np.ndarray] = {}
+        self._baselines: dict | None = None  # of the current arrays (a page asks each frame)
         self._plan = make_plan(self.config)
         self._data = ExperimentData(self.config, self._plan)
         self._pending: Effect | None = Effect.NETWORK
@@ -207,6 +208,7 @@ class Session:
         self._sync()
         if self._arrays is None:
             self._arrays, notes = self._data.splits(self.config, self._plan)
+            self._baselines = None
             self._notes = tuple(dict.fromkeys((*self._plan.notes, *notes)))
             self._train_probe = _sample(self._arrays["train"], TRAIN_EVAL_MAX, self.config.seed)
         return self._arrays
@@ -386,6 +388,8 @@ class Session:
         target. Keys that do not apply (or an empty side) are None.
         """
         splits, plan = self._splits(), self._plan
+        if self._baselines is not None:
+            return dict(self._baselines)
         train, test = splits["train"], splits["test"]
         out = {"chance": None, "most_frequent": None, "mean_loss": None}
         if plan.is_classification:
@@ -396,7 +400,8 @@ class Session:
         elif train is not None and test is not None:
             mean = train.Y.mean(axis=0, dtype=np.float64)
             out["mean_loss"] = mx.constant_loss(plan.loss, test.Y, mean, self._model.huber_delta)
-        return out
+        self._baselines = out
+        return dict(out)
 
     # --------------------------------------------------------------- grid views
     def _grid(self, resolution: int) -> np.ndarray:

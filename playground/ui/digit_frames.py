@@ -37,6 +37,8 @@ GALLERY_COLS, GALLERY_ROWS = 8, 3
 MISTAKE = "#d62728"
 #: The parts an embedded MNIST page's ``show=`` picks among, drawn by the stage.
 DIGIT_PARTS = ("network", "data", "output", "loss")
+#: What ``hide=`` can take away inside the MNIST stage: the pin buttons.
+DIGIT_HIDEABLE = ("pins",)
 
 
 class TestPass(NamedTuple):
@@ -93,6 +95,8 @@ class DigitFrames:
     def __init__(self, theme: Theme):
         self.theme = theme
         self.parts: tuple[str, ...] = DIGIT_PARTS
+        #: What ``hide=`` takes away inside the stage (DIGIT_HIDEABLE).
+        self.hidden: frozenset[str] = frozenset()
         self._palette = palette_rgb(theme).ravel().tolist()
         self._grey = grey_rgb().ravel().tolist()
         self._counts = count_rgb().ravel().tolist()
@@ -113,7 +117,7 @@ class DigitFrames:
     def scene(self, session: Session) -> dict | None:
         """A new scene if what is drawn has changed since the last one, else None."""
         sizes = session.model.sizes
-        key = (sizes, self.parts)
+        key = (sizes, self.parts, self.hidden, *self.losses.key(session))
         if key == self._key:
             return None
         self._key = key
@@ -137,6 +141,8 @@ class DigitFrames:
             "chance": math.log(sizes[-1]),
             "scale": t.scale,
             "parts": list(self.parts),
+            "hide": sorted(self.hidden),
+            **self.losses.scene(session),
         }
 
     # ------------------------------------------------------- what has changed

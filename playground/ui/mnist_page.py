@@ -23,8 +23,9 @@ import panel as pn
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.controls import knob
 from playground.ui.declare import ITSELF, PageDeclaration
-from playground.ui.digit_frames import DIGIT_PARTS, DigitFrames, TestPass
+from playground.ui.digit_frames import DIGIT_HIDEABLE, DIGIT_PARTS, DigitFrames, TestPass
 from playground.ui.digits import DrawingPad
+from playground.ui.pins import LABEL as PIN_LABEL
 from playground.ui.stage import DigitsStage
 from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
@@ -119,7 +120,9 @@ class MnistPage(TrainingPage):
     #: "network", the gallery "output", the curves "loss").
     DECLARED = PageDeclaration(
         knobs=(*PRESET_KNOBS, *MNIST_KNOBS),
+        parts=dict.fromkeys(DIGIT_HIDEABLE, ITSELF),
         show={"controls": "top", **dict.fromkeys(DIGIT_PARTS, ITSELF)},
+        labels={"pins": PIN_LABEL},
     )
 
     def __init__(
@@ -196,6 +199,8 @@ class MnistPage(TrainingPage):
                 self._in_doc(lambda: self.show_cell(cell))
         elif kind == "gallery":
             self._in_doc(lambda: self.show_mistakes(bool(message.get("mistakes"))))
+        else:
+            self.pin_message(kind)
 
     def _hello(self) -> None:
         """The browser listens: send it everything (a new scene brings the
@@ -251,6 +256,12 @@ class MnistPage(TrainingPage):
     def after_reset(self) -> None:
         self.frames.resync()
         self._cell = None
+
+    def hide(self, names) -> None:
+        super().hide(names)
+        self.frames.hidden = frozenset(n for n in names if n in DIGIT_HIDEABLE)
+        self.frames.invalidate()
+        self._render()
 
     def show_only(self, parts) -> None:
         super().show_only(parts)

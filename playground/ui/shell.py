@@ -233,7 +233,8 @@ class Shell(pn.viewable.Viewer):
             button_type="primary",
             button_style="outline",
             margin=(6, 10),
-            description="The 2-D playground, or training on real handwritten digits (MNIST).",
+            description="The 2-D playground, training on real handwritten digits (MNIST), "
+            "or experiments: many trainings at once, to search for good knobs.",
         )
         self.copy_link = pn.widgets.Button(
             label="Copy link",
@@ -343,6 +344,7 @@ class Shell(pn.viewable.Viewer):
                 self.theme,
                 warnings=self._warnings,
                 live_socket=self._live_socket,
+                queries=self._queries,
             )
             page.hide(self.options.hide)
             if self.options.embed:
@@ -351,6 +353,11 @@ class Shell(pn.viewable.Viewer):
             page.config.param.watch(lambda *events: self._sync_url(), list(KNOBS), precedence=30)
             self.pages[mode] = page
         return self.pages[mode]
+
+    def _queries(self) -> dict[str, str]:
+        """Each page built so far (mode -> its knobs as a URL query), for a page
+        that starts from another's settings (the Experiments page's base)."""
+        return {key: page.config.to_query() for key, page in self.pages.items()}
 
     def show(self, mode: str) -> None:
         for key, page in self.pages.items():
@@ -523,6 +530,8 @@ def create_app(
         else:
             warnings.append(f"no lesson {options.lesson[:40]!r}; see the Lesson menu")
             options.lesson = ""
+    if MODES[options.mode].query:  # the mode's own start, under the link's knobs
+        knobs = merge_query(MODES[options.mode].query, knobs)
     config, more = Config.from_query(knobs)
     warnings += more
     pn.config.theme = "dark" if options.theme == "dark" else "default"  # this session's widgets

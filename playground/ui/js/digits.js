@@ -33,12 +33,12 @@ class DigitsStage extends LiveStage {
   check(s) {
     const sc = this.scene, need = LiveStage.need, px = sc.side * sc.side;
     need(s, SECTION.PROGRESS, 1, true);
-    need(s, SECTION.READOUT, 5, true);
+    need(s, SECTION.READOUT, READOUT_WIDTH, true);
     need(s, SECTION.WEIGHT_IMAGES, sc.units * px);
     need(s, SECTION.CONFUSION, sc.n_classes * sc.n_classes);
     need(s, SECTION.PER_CLASS, 3 * sc.n_classes);
     need(s, SECTION.PICK, 5);
-    if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % 5) throw new Error("history rows come in fives");
+    if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % HISTORY_WIDTH) throw new Error("history rows are cut short");
     const g = s[SECTION.GALLERY], q = s[SECTION.GUESSES];
     if (Boolean(g) !== Boolean(q) || Boolean(g) !== Boolean(s[SECTION.PICK])) throw new Error("a gallery comes whole");
     if (g && (g.length % px || q.length !== (g.length / px) * 7)) throw new Error("a guess for every digit");
@@ -62,6 +62,7 @@ class DigitsStage extends LiveStage {
     this.lossPart = el("div", "pg-chart", this.trainCol);
     this.chart(this.lossPart, "loss");
     this.chart(this.lossPart, "accuracy");
+    this.buildPins(this.lossPart);
     this.perPart = el("div", "", this.trainCol);
     this.perPart.innerHTML = "<div class='title'><b>Per class</b> <small>(test set, %)</small></div>";
     this.perTable = el("table", "per", this.perPart);
@@ -112,6 +113,8 @@ class DigitsStage extends LiveStage {
     this.confPart.classList.toggle("hidden", !parts.has("data"));
     this.perPart.classList.toggle("hidden", !parts.has("data"));
     this.galPart.classList.toggle("hidden", !parts.has("output"));
+    this.readoutScene(scene);
+    this.pinScene(scene);
     const what = scene.templates
       ? "the class templates of the softmax regression"
       : `the first ${scene.units} of the ${scene.layer_units} units of the first hidden layer`;
@@ -165,7 +168,7 @@ class DigitsStage extends LiveStage {
   paint(frame) {
     const s = frame.sections, sc = this.scene;
     const r = s[SECTION.READOUT];
-    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[4]);
+    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[READOUT.start]);
     if (s[SECTION.WEIGHT_IMAGES]) this.weights = s[SECTION.WEIGHT_IMAGES].slice();
     if (s[SECTION.CONFUSION]) this.confusion = Array.from(s[SECTION.CONFUSION]);
     if (s[SECTION.PER_CLASS]) this.perClass = Array.from(s[SECTION.PER_CLASS]);
