@@ -420,17 +420,21 @@ class LiveStage {
       ctx.stroke();
       return end;
     };
-    // the pinned runs first, faded, each labelled at the end of its first curve
+    // the pinned runs first, faded, each marked at the end of its first curve with
+    // its number (the list under the charts says what differed), or with the
+    // whole label where a lone pin's label fits
     ctx.globalAlpha = 0.35;
     const ends = pins.map((rows) => curves.map(([j, color, dash]) => line(rows, j, color, dash, 1.5 * k))[0]);
     ctx.globalAlpha = 1;
     ctx.setLineDash([]);
     ctx.fillStyle = sc.colors.muted;
     ctx.font = `${Math.round(10 * k)}px sans-serif`;
+    ctx.textAlign = "left";
     ends.forEach((end, i) => {
       if (!end) return;
-      const text = `${i + 1}) ${sc.pins[i].label}`, w = ctx.measureText(text).width;
-      ctx.textAlign = "left";
+      const whole = `${i + 1}) ${sc.pins[i].label}`;
+      const text = pins.length === 1 && ctx.measureText(whole).width <= 0.6 * (right - left) ? whole : `${i + 1}`;
+      const w = ctx.measureText(text).width;
       ctx.fillText(text, Math.max(left + 2, Math.min(end[0] - w, right - w)), Math.max(top + 9 * k, end[1] - 3));
     });
     const drawn = curves.filter(([j, color, dash]) => line(h, j, color, dash, 2 * k) !== null);
