@@ -19,6 +19,7 @@ import param
 from playground.data import DATASETS, FEATURES, N_SAMPLES_MAX
 from playground.data import datasets as _ds
 from playground.data import mnist as _mnist
+from playground.data import scaling as _scaling
 from playground.engine import (
     HIDDEN_ACTIVATIONS,
     INITS,
@@ -143,6 +144,13 @@ class Config(param.Parameterized):
         min_length=1,
         unique=True,
         doc="Which properties of a point the network sees as inputs (2-D toy sets only).",
+    )
+    standardize = param.Selector(
+        default="none",
+        objects=list(_scaling.STANDARDIZE),
+        label="Standardize inputs",
+        doc="Subtract the training mean and divide by the training standard deviation: "
+        "per input (per pixel / per feature) or one for all inputs; none feeds them raw.",
     )
     # --- network ---------------------------------------------------------------
     conv = IntList(

@@ -50,6 +50,7 @@ EFFECTS: Mapping[str, Effect] = MappingProxyType(
         "mnist_test": _E.DATA,
         "seed": _E.DATA,
         "features": _E.NETWORK,
+        "standardize": _E.NETWORK,
         "conv": _E.NETWORK,
         "kernel": _E.NETWORK,
         "pool": _E.NETWORK,

@@ -101,7 +101,7 @@ def _unit_spread(s: Session) -> float:
 
 def _dead_units(s: Session) -> float:
     """Share of hidden units whose output is exactly 0 for every training point."""
-    outputs = s.model.layer_outputs(s.examples("train")[0])[:-1]
+    outputs = s.model.layer_outputs(s.inputs(s.examples("train")[0]))[:-1]
     return float(np.mean(np.concatenate([np.all(a == 0, axis=1) for a in outputs])))
 
 
@@ -127,7 +127,7 @@ def _separated_in_last_hidden(s: Session) -> float:
     the last hidden layer's first two units (the page's hidden-space view): the
     best line a pocket perceptron finds in a bounded number of steps."""
     X, labels = s.examples("train")
-    H = s.model.layer_outputs(X)[-2][:2].T.astype(np.float64)
+    H = s.model.layer_outputs(s.inputs(X))[-2][:2].T.astype(np.float64)
     A = np.column_stack([H, np.ones(len(H))])
     y = np.where(np.asarray(labels) > 0, 1.0, -1.0)
     w, best = np.zeros(3), 0.0

@@ -12,12 +12,13 @@ moves its default knobs) rebuilds once. Nothing here imports Panel or Bokeh.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-from playground.data import feature_matrix, grid_points
+from playground.data import Standardizer, feature_matrix, grid_points
 from playground.engine import MLP
 from playground.experiment import metrics as mx
 from playground.experiment.config import KNOBS, Config
@@ -32,6 +33,12 @@ from playground.experiment.weights import load_weights_json, weights_to_json
 #: 60,000 (evaluating all of them would stall a live page for 0.3 s every epoch).
 TRAIN_EVAL_MAX = 10_000
 T = TypeVar("T")
+
+
+def _frozen(X: np.ndarray) -> np.ndarray:
+    """``X`` marked read-only: the engine then checks it once, not on every use."""
+    X.flags.writeable = False
+    return X
 
 
 def _sample(split: Split | None, n: int, seed: int) -> Split | None:
@@ -89,7 +96,9 @@ class Session:
         self._diverged = False
         self._message = ""
         self._notes: tuple[str, ...] = ()
-        self._arrays: dict[str, Split | None] | None = None
+        self._arrays: dict[str, Split | None] | None = None  # raw inputs
+        self._fed: dict[str, Split | None] = {}  # the same, standardized
+        self._scaler = Standardizer.fit(np.empty((0, 0)), "none")
         self._grid_cache: dict[tuple, np.ndarray] = {}
         self._plan = make_plan(self.config)
         self._data = ExperimentData(self.config, self._plan)
@@ -204,12 +213,37 @@ class Session:
 
     # ------------------------------------------------------------------ training
     def _splits(self) -> dict[str, Split | None]:
+        """Each side's raw inputs (what :meth:`examples` shows); also (re)fits the
+        standardization on the training side whenever the data changed."""
         self._sync()
         if self._arrays is None:
             self._arrays, notes = self._data.splits(self.config, self._plan)
             self._notes = tuple(dict.fromkeys((*self._plan.notes, *notes)))
-            self._train_probe = _sample(self._arrays["train"], TRAIN_EVAL_MAX, self.config.seed)
+            train = self._arrays["train"]
+            fit_on = train.X if train is not None else np.empty((0, self._plan.n_inputs))
+            self._scaler = Standardizer.fit(fit_on, self.config.standardize)
+            self._fed = {side: self._feed(split) for side, split in self._arrays.items()}
+            self._train_probe = _sample(self._fed["train"], TRAIN_EVAL_MAX, self.config.seed)
+            self._grid_cache.clear()  # grids are cached standardized
         return self._arrays
+
+    def _feed(self, split: Split | None) -> Split | None:
+        if split is None or not self._scaler.active:
+            return split
+        return dataclasses.replace(split, X=_frozen(self._scaler(split.X)))
+
+    def _fed_side(self, side: str) -> Split | None:
+        """One side as the network sees it (standardized when the config says so)."""
+        self._splits()
+        return self._fed[side]
+
+    def inputs(self, X: np.ndarray) -> np.ndarray:
+        """Raw network inputs ``(n, n_inputs)`` (feature columns, or pixels in [0, 1])
+        as the network sees them: standardized with the training side's statistics
+        when ``standardize`` is on, else ``X`` itself. Every caller that feeds the
+        model (the page's pad, views, the exporter) goes through this."""
+        self._splits()
+        return self._scaler(X)
 
     def _evaluate(self, split: Split | None) -> tuple[float | None, float | None]:
         if split is None:
@@ -220,9 +254,9 @@ class Session:
         return loss, mx.accuracy(split.classes, mx.predicted_classes(out, self._plan.output))
 
     def _row(self, learning_rate: float) -> dict:
-        splits = self._splits()
+        self._splits()
         train_loss, train_acc = self._evaluate(self._train_probe)
-        test_loss, test_acc = self._evaluate(splits["test"])
+        test_loss, test_acc = self._evaluate(self._fed["test"])
         return {
             "epoch": self._model.epoch,
             "train_loss": train_loss,
@@ -245,7 +279,7 @@ class Session:
         return self._history.last
 
     def _train_epoch(self) -> bool:
-        train = self._splits()["train"]
+        train = self._fed_side("train")
         if train is None:
             self._message = "There are no training points: add some or load a CSV file."
             return False
@@ -258,7 +292,7 @@ class Session:
         MNIST's 60,000 images in slices between redraws). Returns the new history
         row when this slice finished the epoch, else None."""
         self._sync()
-        train = self._splits()["train"]
+        train = self._fed_side("train")
         if self._diverged or train is None:
             return None
         rate = self._model.current_learning_rate
@@ -336,14 +370,16 @@ class Session:
             return []
         return ["-1", "+1"] if plan.kind == "binary" else [str(k) for k in range(plan.n_classes)]
 
-    def _side(self, split: str) -> Split | None:
+    def _side(self, split: str, fed: bool = False) -> Split | None:
         if split not in SPLITS:
             raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-        return self._splits()[split]
+        return self._fed_side(split) if fed else self._splits()[split]
 
     def examples(self, split: str = "test") -> tuple[np.ndarray, np.ndarray] | None:
         """The network inputs of one side and each row's class (or target value for
-        regression); None if that side is empty. For MNIST the inputs are the images."""
+        regression); None if that side is empty. For MNIST the inputs are the images.
+        The inputs are raw (unstandardized): pass them through :meth:`inputs` before
+        the model."""
         data = self._side(split)
         if data is None:
             return None
@@ -351,7 +387,7 @@ class Session:
 
     def predict(self, split: str = "test") -> np.ndarray | None:
         """Network outputs for the training or test rows (None if that side is empty)."""
-        data = self._side(split)
+        data = self._side(split, fed=True)
         return None if data is None else self._model.predict(data.X)
 
     def metrics(self, split: str = "test") -> dict:
@@ -361,7 +397,7 @@ class Session:
         precision, recall and F1, and for two classes the ROC curve and its AUC.
         Regression: R², MSE and MAE. Always: ``split``, ``kind`` and ``n``.
         """
-        data, plan = self._side(split), self._plan
+        data, plan = self._side(split, fed=True), self._plan
         head = {"split": split, "kind": plan.kind}
         if data is None:
             return {**head, "n": 0}
@@ -375,9 +411,10 @@ class Session:
 
     # --------------------------------------------------------------- grid views
     def _grid(self, resolution: int) -> np.ndarray:
-        """The network inputs at every grid point, computed once per resolution and
-        feature set (the page asks for them every frame)."""
-        self._sync()
+        """The network inputs at every grid point (standardized like the training
+        inputs), computed once per resolution and feature set (the page asks for
+        them every frame)."""
+        self._splits()
         if self._data.points is None:
             raise ValueError("MNIST images have 784 inputs; there is no 2-D plane to draw")
         key = (resolution, tuple(self.config.features))
@@ -385,7 +422,7 @@ class Session:
         if X is None:
             if len(self._grid_cache) >= _GRID_CACHE_SIZE:
                 self._grid_cache.clear()
-            X = feature_matrix(grid_points(resolution), key[1])
+            X = np.ascontiguousarray(self._scaler(feature_matrix(grid_points(resolution), key[1])))
             X.flags.writeable = False  # lets the engine reuse its checked copy each frame
             self._grid_cache[key] = X
         return X
@@ -403,7 +440,8 @@ class Session:
         return [m.reshape(-1, resolution, resolution) for m in maps]
 
     def feature_maps(self, resolution: int = 50) -> np.ndarray:
-        """Each input feature over the grid, ``(n_features, res, res)``."""
+        """Each input feature over the grid, ``(n_features, res, res)``, as the
+        network sees it (standardized when ``standardize`` is on)."""
         return self._grid(resolution).T.reshape(-1, resolution, resolution)
 
     # -------------------------------------------------------------- user points

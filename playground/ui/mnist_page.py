@@ -63,6 +63,7 @@ MNIST_KNOBS = (
     "reg_rate",
     "dropout",
     "batch_norm",
+    "standardize",
 )
 
 
@@ -265,7 +266,7 @@ class MnistPage(TrainingPage):
         self._refresh_all()
 
     def _predict_one(self, image: np.ndarray) -> np.ndarray:
-        return self.session.model.predict(image[None])[0]
+        return self.session.model.predict(self.session.inputs(image[None]))[0]
 
     # ------------------------------------------------------------------ render
     def scene_sent(self) -> None:
