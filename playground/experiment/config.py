@@ -17,6 +17,7 @@ from typing import Any
 import param
 
 from playground.data import DATASETS, FEATURES, N_SAMPLES_MAX
+from playground.data import augment as _augment
 from playground.data import datasets as _ds
 from playground.data import mnist as _mnist
 from playground.data import scaling as _scaling
@@ -136,6 +137,16 @@ class Config(param.Parameterized):
         default=0,
         bounds=(0, 2**32 - 1),
         doc="Random seed that fixes the data, the initial weights, the batch order and dropout.",
+    )
+    augment = ChoiceList(
+        default=[],
+        objects=list(_augment.AUGMENTATIONS),
+        unique=True,
+        label="Augmentation",
+        doc=f"Each epoch trains on changed copies of the training images (MNIST only; "
+        f"never the test set): shift moves each by up to {_augment.SHIFT_PX} pixels, "
+        f"rotate turns it by up to ±{_augment.ROTATE_DEG:g}°, noise adds Gaussian "
+        f"pixel noise of deviation {_augment.NOISE_SIGMA:g}.",
     )
     # --- input features --------------------------------------------------------
     features = ChoiceList(

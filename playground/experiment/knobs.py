@@ -49,6 +49,7 @@ EFFECTS: Mapping[str, Effect] = MappingProxyType(
         "mnist_train": _E.DATA,
         "mnist_test": _E.DATA,
         "seed": _E.DATA,
+        "augment": _E.NETWORK,
         "features": _E.NETWORK,
         "standardize": _E.NETWORK,
         "conv": _E.NETWORK,

@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar, overload
 import numpy as np
 
 from playground.data import Standardizer, feature_matrix, grid_points
+from playground.data.augment import augment_images
+from playground.data.mnist import N_PIXELS
 from playground.engine import MLP
 from playground.experiment import metrics as mx
 from playground.experiment.config import KNOBS, Config
@@ -99,6 +101,7 @@ class Session:
         self._arrays: dict[str, Split | None] | None = None  # raw inputs
         self._fed: dict[str, Split | None] = {}  # the same, standardized
         self._scaler = Standardizer.fit(np.empty((0, 0)), "none")
+        self._augmented: tuple[tuple, np.ndarray] | None = None  # (key, this epoch's copy)
         self._grid_cache: dict[tuple, np.ndarray] = {}
         self._plan = make_plan(self.config)
         self._data = ExperimentData(self.config, self._plan)
@@ -225,6 +228,7 @@ class Session:
             self._fed = {side: self._feed(split) for side, split in self._arrays.items()}
             self._train_probe = _sample(self._fed["train"], TRAIN_EVAL_MAX, self.config.seed)
             self._grid_cache.clear()  # grids are cached standardized
+            self._augmented = None
         return self._arrays
 
     def _feed(self, split: Split | None) -> Split | None:
@@ -284,7 +288,8 @@ class Session:
             self._message = "There are no training points: add some or load a CSV file."
             return False
         rate = self._model.current_learning_rate
-        loss = self._model.train_epoch(train.X, train.Y, self.config.batch_size)
+        X = self._epoch_inputs(train)
+        loss = self._model.train_epoch(X, train.Y, self.config.batch_size)
         return self._finish_epoch(loss, rate)
 
     def train_slice(self, max_batches: int) -> dict | None:
@@ -296,12 +301,45 @@ class Session:
         if self._diverged or train is None:
             return None
         rate = self._model.current_learning_rate
-        loss = self._model.train_partial(train.X, train.Y, self.config.batch_size, max_batches)
+        X = self._epoch_inputs(train)
+        loss = self._model.train_partial(X, train.Y, self.config.batch_size, max_batches)
         if loss is None:
             if not self._model.is_finite():
                 self._diverge("weights")
             return None
         return self._history.last if self._finish_epoch(loss, rate) else None
+
+    def _augment_seed(self) -> list[int]:
+        """Augmentation of epoch e is seeded by (seed, e): reproducible runs, and
+        every epoch sees new copies."""
+        return [self.config.seed, self._model.epoch]
+
+    def _epoch_inputs(self, train: Split) -> np.ndarray:
+        """The training inputs of the current epoch: the (standardized) training
+        images, or, with augmentation on, an augmented copy of them made once at
+        the start of the epoch (all slices of an epoch share it)."""
+        kinds = self._plan.augment
+        if not kinds:
+            return train.X
+        key = (self._model.epoch, kinds)
+        if self._augmented is None or self._augmented[0] != key:
+            self._augmented = None  # free last epoch's copy before making the next
+            raw = self._splits()["train"].X
+            X = self._scaler(augment_images(raw, kinds, self._augment_seed()))
+            self._augmented = (key, _frozen(X))
+        return self._augmented[1]
+
+    def augmented_examples(self, n: int = 8) -> tuple[np.ndarray, np.ndarray]:
+        """``(originals, augmented)``: the first ``n`` training images and their
+        copies as the current epoch trains on them, each ``(n, 784)`` in the raw
+        pixel scale; both ``(0, 784)`` when augmentation is off (or on a 2-D set)."""
+        self._sync()
+        kinds, train = self._plan.augment, self._splits()["train"]
+        if not kinds or train is None:
+            empty = np.empty((0, N_PIXELS), dtype=np.float32)
+            return empty, empty.copy()
+        originals = np.array(train.X[: max(0, int(n))], dtype=np.float32)
+        return originals, augment_images(originals, kinds, self._augment_seed())
 
     @property
     def n_train(self) -> int:

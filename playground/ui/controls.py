@@ -120,6 +120,11 @@ def _tick_box(config: Config, name: str, opts: dict) -> TickBox:
     return box
 
 
+#: List knobs with a few names, each switched on and off by its own button
+#: (a multi-select list box would hide that they combine).
+TOGGLE_LISTS = ("augment",)
+
+
 def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     """The control for knob ``name``, bound both ways to ``config``.
 
@@ -137,6 +142,8 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, LADDERS[name])
     elif isinstance(p, param.Boolean):
         return with_tip(_tick_box(config, name, opts), p.doc)
+    elif name in TOGGLE_LISTS:
+        cls = pn.widgets.CheckButtonGroup
     elif name in ("noise", "train_ratio"):
         cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
     else:

@@ -64,6 +64,7 @@ MNIST_KNOBS = (
     "dropout",
     "batch_norm",
     "standardize",
+    "augment",
 )
 
 
