@@ -11,7 +11,7 @@ import pytest
 import playground.experiment.session as session_module
 from playground.cli import main
 from playground.data import load_mnist
-from playground.data.augment import NOISE_SIGMA, SHIFT_PX, augment_images
+from playground.data.augment import NOISE_SIGMA, SHIFT_PX, augment_images, warp_images
 from playground.experiment import Config, Session
 
 
@@ -57,6 +57,17 @@ def test_a_shift_moves_each_image_by_whole_pixels_within_the_limit(images):
         assert match, "a shifted image is not a whole-pixel shift of its original"
         moves.add(match[0])
     assert len(moves) > 10  # different images move differently
+
+
+def test_a_quarter_turn_and_whole_pixel_shifts_are_exact(images):
+    square = images[:6].reshape(-1, 28, 28)
+    turned = warp_images(images[:6], 0, 0, 90).reshape(-1, 28, 28)
+    assert any(np.array_equal(turned, np.rot90(square, k, axes=(1, 2))) for k in (1, 3))
+    moved = warp_images(images[:6], [1, 0, -2, 2, 0, -1], [0, 2, -1, 2, 0, -2], 0)
+    for original, copy, dy, dx in zip(square, moved, [1, 0, -2, 2, 0, -1], [0, 2, -1, 2, 0, -2]):
+        np.testing.assert_array_equal(copy.reshape(28, 28), shifted(original, dy, dx))
+    with pytest.raises(ValueError, match="whole"):
+        warp_images(images[:2], 0.5, 0, 0)
 
 
 def test_a_rotation_turns_the_digit_and_keeps_its_ink(images):

@@ -2,19 +2,21 @@
 
 The lecture decks' recipe for a small training set: show the network the same digits
 moved a little, turned a little, with a little noise, so it learns what does not
-change a digit. Everything is vectorised over the images (one bilinear warp by index
-arithmetic for shift and rotation together); the only loop is over chunks of images,
-to keep the temporary arrays small.
-
-The amounts are declared once here:
+change a digit. The amounts are declared once here:
 
 * shift: up to :data:`SHIFT_PX` pixels in x and in y (whole pixels). MNIST's digits
   are centred by their centre of mass in a 20x20 box inside 28x28, so 2 px keeps
   every stroke inside the image and is a realistic miscentring.
-* rotate: up to :data:`ROTATE_DEG` degrees either way; people slant their digits about
-  that much, while at ±45° a 6 starts to look like a 9 turned.
+* rotate: up to :data:`ROTATE_DEG` degrees either way, in whole degrees; people slant
+  their digits about that much, while at ±45° a 6 starts to look like a 9 turned.
 * noise: Gaussian pixel noise of deviation :data:`NOISE_SIGMA` (a tenth of the ink's
   range), clipped back to [0, 1]: visible, yet every digit stays readable.
+
+How, vectorised: shifts and angles are whole numbers, so there are only 5 x 5 x 31
+distinct warps. Each is one table of source pixels and bilinear weights (index
+arithmetic on 784 pixels), applied to all images that drew it with four column
+gathers. No Python loop per image; about 0.4 s for MNIST's 60,000 (measured in the
+README's table).
 """
 
 from __future__ import annotations
@@ -23,48 +25,72 @@ import numpy as np
 
 AUGMENTATIONS = ("shift", "rotate", "noise")
 SHIFT_PX = 2
-ROTATE_DEG = 15.0
+ROTATE_DEG = 15
 NOISE_SIGMA = 0.1
-#: Images warped per chunk: bounds the temporaries (about a dozen float32 arrays of
-#: CHUNK x 784) to a few tens of MB, and is big enough that numpy's per-call overhead
-#: does not matter.
-CHUNK = 4096
 
 
-def _warp(images: np.ndarray, side: int, dy, dx, angle, rotate: bool) -> np.ndarray:
-    """Each image (rows of ``side*side`` pixels) shifted by (dy, dx) pixels and, if
-    ``rotate``, turned by ``angle`` radians about its centre (bilinear interpolation),
-    with zeros outside. Without rotation the shifts are whole pixels: one gather."""
-    n = images.shape[0]
-    # Two zero pixels on every side: a source pixel clipped to the edge of the padded
-    # image and its right/lower neighbour are then both zero.
-    width = side + 4
-    padded = np.zeros((n, width, width), dtype=np.float32)
-    padded[:, 2 : side + 2, 2 : side + 2] = images.reshape(n, side, side)
-    flat = padded.ravel()
-    base = (np.arange(n, dtype=np.int64) * width * width)[:, None]
-    rows, cols = np.divmod(np.arange(side * side, dtype=np.float32), side)
-    if not rotate:
-        y = np.clip(rows[None, :] - dy[:, None] + 2, 0, side + 3).astype(np.int64)
-        x = np.clip(cols[None, :] - dx[:, None] + 2, 0, side + 3).astype(np.int64)
-        return flat[base + y * width + x]
-    centre = np.float32((side - 1) / 2)
-    # Output pixel p reads the source at R(-angle) (p - centre - shift) + centre.
-    y = rows[None, :] - centre - dy[:, None]
-    x = cols[None, :] - centre - dx[:, None]
-    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    sy = cos * y + sin * x + centre
-    sx = cos * x - sin * y + centre
+def _warp_table(side: int, dy: int, dx: int, degrees: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the warp "rotate by ``degrees`` about the centre, then move (dy, dx)": per
+    output pixel, its four source pixels ``(4, side*side)`` and their bilinear
+    weights (0 for a source outside the image, which reads as black)."""
+    centre = (side - 1) / 2
+    rows, cols = np.divmod(np.arange(side * side, dtype=np.float64), side)
+    y, x = rows - centre - dy, cols - centre - dx
+    a = np.radians(degrees)
+    # Output pixel p reads the source at R(-a) (p - centre - shift) + centre.
+    sy = np.cos(a) * y + np.sin(a) * x + centre
+    sx = np.cos(a) * x - np.sin(a) * y + centre
+    # Snap to whole pixels where rounding put a coordinate a hair off one, so a pure
+    # shift copies pixels exactly.
+    sy = np.where(np.abs(sy - np.round(sy)) < 1e-9, np.round(sy), sy)
+    sx = np.where(np.abs(sx - np.round(sx)) < 1e-9, np.round(sx), sx)
     y0, x0 = np.floor(sy), np.floor(sx)
     fy, fx = sy - y0, sx - x0
-    # Outside the image everything lands on the zero border.
-    i00 = base + (
-        np.clip(y0 + 2, 0, side + 2).astype(np.int64) * width
-        + np.clip(x0 + 2, 0, side + 2).astype(np.int64)
-    )
-    top = flat[i00] * (1 - fx) + flat[i00 + 1] * fx
-    bottom = flat[i00 + width] * (1 - fx) + flat[i00 + width + 1] * fx
-    return top * (1 - fy) + bottom * fy
+    index, weight = [], []
+    for yy, xx, w in (
+        (y0, x0, (1 - fy) * (1 - fx)),
+        (y0, x0 + 1, (1 - fy) * fx),
+        (y0 + 1, x0, fy * (1 - fx)),
+        (y0 + 1, x0 + 1, fy * fx),
+    ):
+        inside = (yy >= 0) & (yy < side) & (xx >= 0) & (xx < side)
+        index.append(np.where(inside, yy * side + xx, 0).astype(np.intp))
+        weight.append(np.where(inside, w, 0.0))
+    return np.stack(index), np.stack(weight).astype(np.float32)
+
+
+def warp_images(images: np.ndarray, dy, dx, degrees, side: int = 28) -> np.ndarray:
+    """``images`` (``(n, side*side)`` pixels) each rotated by ``degrees`` about its
+    centre and moved ``dy`` rows down and ``dx`` columns right (whole numbers, one
+    for all or one per image; bilinear interpolation, zeros shifted in)."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 2 or images.shape[1] != side * side:
+        raise ValueError(f"images must be (n, {side * side}), got {images.shape}")
+    n = images.shape[0]
+    amounts = np.broadcast_arrays(*(np.asarray(v) for v in (dy, dx, degrees)))
+    amounts = [np.broadcast_to(v, (n,)) for v in amounts]
+    if any(not np.array_equal(v, np.round(v)) for v in amounts):
+        raise ValueError("shifts and angles must be whole pixels and whole degrees")
+    keys = np.column_stack([v.astype(np.int64) for v in amounts])
+    out = np.empty_like(images)
+    if n == 0:
+        return out
+    warps, which = np.unique(keys, axis=0, return_inverse=True)
+    which = which.ravel()
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(len(warps) + 1))
+    for k, (wy, wx, deg) in enumerate(warps):  # one step per distinct warp, not per image
+        rows = order[bounds[k] : bounds[k + 1]]
+        index, weight = _warp_table(side, int(wy), int(wx), int(deg))
+        group = images[rows]
+        if deg == 0:  # a pure shift: one source pixel, weight 1 (0 outside)
+            out[rows] = group[:, index[0]] * weight[0]
+            continue
+        acc = group[:, index[0]] * weight[0]
+        for j in range(1, 4):
+            acc += group[:, index[j]] * weight[j]
+        out[rows] = acc
+    return out
 
 
 def augment_images(
@@ -88,19 +114,13 @@ def augment_images(
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
     )
     n = images.shape[0]
-    zeros = np.zeros(n, dtype=np.float32)
-    dy, dx = zeros, zeros
+    dy = dx = degrees = np.zeros(n, dtype=np.int64)
     if "shift" in kinds:
-        dy, dx = shift_rng.integers(-SHIFT_PX, SHIFT_PX + 1, size=(n, 2)).T.astype(np.float32)
-    angle = zeros
+        dy, dx = shift_rng.integers(-SHIFT_PX, SHIFT_PX + 1, size=(n, 2)).T
     if "rotate" in kinds:
-        angle = np.radians(rotate_rng.uniform(-ROTATE_DEG, ROTATE_DEG, n)).astype(np.float32)
-    rotating = "rotate" in kinds
-    if "shift" in kinds or rotating:
-        out = np.empty_like(images)
-        for start in range(0, n, CHUNK):
-            part = slice(start, start + CHUNK)
-            out[part] = _warp(images[part], side, dy[part], dx[part], angle[part], rotating)
+        degrees = rotate_rng.integers(-ROTATE_DEG, ROTATE_DEG + 1, size=n)
+    if "shift" in kinds or "rotate" in kinds:
+        out = warp_images(images, dy, dx, degrees, side)
     else:
         out = images.copy()
     if "noise" in kinds:
