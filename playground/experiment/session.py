@@ -78,6 +78,27 @@ class _Synced(Generic[T]):
         raise AttributeError(f"{self._private[1:]} is read-only: the session sets it")
 
 
+def build_network(config: Config, plan: Plan | None = None) -> MLP:
+    """The untrained network ``config`` describes (weights from its seed); ``plan``
+    if the caller already made it. What a session trains, and what a lesson counts
+    the parameters of without loading any data."""
+    c, plan = config, plan or make_plan(config)
+    return MLP(
+        plan.n_inputs,
+        plan.hidden,
+        plan.n_outputs,
+        activation=plan.activations,
+        output=plan.output,
+        loss=plan.loss,
+        optimizer=c.optimizer,
+        batch_norm=c.batch_norm,
+        init=c.init,
+        seed=c.seed,
+        dtype=plan.dtype,
+        **plan.network_kwargs(),
+    )
+
+
 #: How many grid feature matrices (one per resolution and feature set) are kept.
 _GRID_CACHE_SIZE = 4
 
@@ -170,22 +191,8 @@ class Session:
 
     # ------------------------------------------------------------------ network
     def _make_network(self) -> None:
-        c, plan = self.config, make_plan(self.config)
-        self._plan = plan
-        self._model = MLP(
-            plan.n_inputs,
-            plan.hidden,
-            plan.n_outputs,
-            activation=plan.activations,
-            output=plan.output,
-            loss=plan.loss,
-            optimizer=c.optimizer,
-            batch_norm=c.batch_norm,
-            init=c.init,
-            seed=c.seed,
-            dtype=plan.dtype,
-            **plan.network_kwargs(),
-        )
+        self._plan = make_plan(self.config)
+        self._model = build_network(self.config, self._plan)
         self._apply_live()
         self._arrays = None
         self._history.clear()
