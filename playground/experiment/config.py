@@ -41,7 +41,7 @@ from playground.engine import (
     REGULARIZATIONS,
     SCHEDULES,
 )
-from playground.experiment.knobs import DATASET_DEFAULTS, MNIST
+from playground.experiment.knobs import MNIST, context_defaults
 from playground.experiment.params import ChoiceList, IntList
 
 AUTO = "auto"
@@ -143,10 +143,8 @@ class Config(param.Parameterized):
         objects=list(_augment.AUGMENTATIONS),
         unique=True,
         label="Augmentation",
-        doc=f"Each epoch trains on changed copies of the training images (MNIST only; "
-        f"never the test set): shift moves each by up to {_augment.SHIFT_PX} pixels, "
-        f"rotate turns it by up to ±{_augment.ROTATE_DEG:g}°, noise adds Gaussian "
-        f"pixel noise of deviation {_augment.NOISE_SIGMA:g}.",
+        doc=f"Train on altered copies of the images (MNIST): shift ≤{_augment.SHIFT_PX} px, "
+        f"rotate ≤±{_augment.ROTATE_DEG}°, noise σ {_augment.NOISE_SIGMA:g}.",
     )
     # --- input features --------------------------------------------------------
     features = ChoiceList(
@@ -160,8 +158,8 @@ class Config(param.Parameterized):
         default="none",
         objects=list(_scaling.STANDARDIZE),
         label="Standardize inputs",
-        doc="Subtract the training mean and divide by the training standard deviation: "
-        "per input (per pixel / per feature) or one for all inputs; none feeds them raw.",
+        doc="Subtract the training mean, divide by its deviation: "
+        "per pixel/feature or one for all.",
     )
     # --- network ---------------------------------------------------------------
     conv = IntList(
@@ -318,20 +316,25 @@ class Config(param.Parameterized):
     )
 
     def __init__(self, **params: Any):
-        # Knobs not given explicitly start at the chosen data set's defaults.
+        # Knobs not given explicitly start at the chosen data set's defaults (and a
+        # conv net's, see CONV_DEFAULTS).
         dataset = params.get("dataset", type(self).param["dataset"].default)
-        for name, value in DATASET_DEFAULTS.get(dataset, {}).items():
+        for name, value in context_defaults(dataset, params.get("conv")).items():
             params.setdefault(name, _copy(value))
         super().__init__(**params)
-        self.param.watch(self._dataset_changed, "dataset", precedence=0)
+        self.param.watch(self._context_changed, ["dataset", "conv"], precedence=0)
 
-    def _dataset_changed(self, event: param.parameterized.Event) -> None:
-        """Move the knobs still at the old data set's defaults to the new one's."""
-        old, new = defaults_for(event.old), defaults_for(event.new)
+    def _context_changed(self, *events: param.parameterized.Event) -> None:
+        """Move the knobs still at the old data set's (or conv net's) defaults to
+        the new one's."""
+        was = {"dataset": self.dataset, "conv": self.conv}
+        was.update({e.name: e.old for e in events})
+        old = defaults_for(was["dataset"], was["conv"])
+        new = defaults_for(self.dataset, self.conv)
         moved = {
             name: _copy(new[name])
-            for name in set(DATASET_DEFAULTS.get(event.old, {}))
-            | set(DATASET_DEFAULTS.get(event.new, {}))
+            for name in set(context_defaults(was["dataset"], was["conv"]))
+            | set(context_defaults(self.dataset, self.conv))
             if getattr(self, name) == old[name] and old[name] != new[name]
         }
         if moved:
@@ -357,7 +360,7 @@ class Config(param.Parameterized):
 
     def changed(self) -> dict[str, Any]:
         """The knobs whose value differs from the defaults of the chosen data set."""
-        defaults = defaults_for(self.dataset)
+        defaults = defaults_for(self.dataset, self.conv)
         base = type(self).param["dataset"].default
         return {
             name: value
@@ -401,10 +404,11 @@ def _copy(value: Any) -> Any:
 KNOBS: tuple[str, ...] = tuple(name for name in Config.param if name != "name")
 
 
-def defaults_for(dataset: str) -> dict[str, Any]:
-    """Every knob's default when ``dataset`` is chosen (the class default, overridden
-    by :data:`DATASET_DEFAULTS`)."""
+def defaults_for(dataset: str, conv=()) -> dict[str, Any]:
+    """Every knob's default when ``dataset`` (and conv layers ``conv``) are chosen:
+    the class default, overridden by :data:`DATASET_DEFAULTS` and, for a conv net,
+    :data:`CONV_DEFAULTS`."""
     values = {name: _copy(Config.param[name].default) for name in KNOBS}
     values["dataset"] = dataset
-    values.update({k: _copy(v) for k, v in DATASET_DEFAULTS.get(dataset, {}).items()})
+    values.update({k: _copy(v) for k, v in context_defaults(dataset, conv).items()})
     return values

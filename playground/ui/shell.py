@@ -386,7 +386,12 @@ class Shell(pn.viewable.Viewer):
             mode = mode_of(config)
             page = self.page(mode)
             page.set_playing(False)
-            page.config.param.update(**config.values())
+            values = config.values()
+            # The data set and conv layers first: they move the knobs still at their
+            # defaults, and only then do the lesson's own values land (in one update
+            # a value equal to the old default, sgd on MNIST, would be moved too).
+            page.config.param.update(dataset=values.pop("dataset"), conv=values.pop("conv"))
+            page.config.param.update(**values)
             page.session.reset()
             page.redraw()
             self.show(mode)
