@@ -109,3 +109,20 @@ def test_the_knob_round_trips_through_the_url_json_and_cli(capsys):
     assert main([*argv, "--json", "--quiet"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert "standardize=per_input" in result["query"]
+
+
+def test_the_mnist_pad_and_gallery_see_standardized_digits_and_show_raw_ones():
+    from playground.ui.digit_frames import TestPass
+    from playground.ui.mnist_page import MnistPage
+
+    page = MnistPage(Config(dataset="mnist", mnist_train=300, mnist_test=50, standardize="global"))
+    s = page.session
+    s.step(1)
+    image = s.examples("test")[0][3]
+    np.testing.assert_array_equal(
+        page._predict_one(image), s.model.predict(s.inputs(image[None]))[0]
+    )
+    assert not np.allclose(page._predict_one(image), s.model.predict(image[None])[0])
+    shown = TestPass.of(s)
+    assert shown.images.min() >= 0 and shown.images.max() <= 1  # drawn as pixels
+    np.testing.assert_array_equal(shown.probs, s.model.predict(s.inputs(shown.images)))
