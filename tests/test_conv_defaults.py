@@ -5,6 +5,7 @@ untouched, and a link or file says only what differs from them."""
 from __future__ import annotations
 
 from playground.experiment import CONV_DEFAULTS, Config, defaults_for
+from playground.ui.shell import create_app
 
 
 def test_a_conv_net_on_mnist_starts_at_the_conv_defaults_and_a_dense_one_does_not():
@@ -51,3 +52,11 @@ def test_a_full_config_applied_at_once_keeps_its_own_values():
     page.param.update(dataset=values.pop("dataset"), conv=values.pop("conv"))
     page.param.update(**values)
     assert page.values() == lesson.values()
+
+
+def test_a_mnist_link_with_conv_layers_opens_a_conv_net_without_a_2d_note():
+    shell = create_app(query="mode=mnist&conv=8,16&augment=shift&mnist_train=300&mnist_test=100")
+    page = shell.page()
+    assert page.config.dataset == "mnist" and page.config.batch_norm is True
+    assert page.session.plan.conv == (8, 16) and page.session.plan.augment == ("shift",)
+    assert not page.notice.visible, page.notice.object
