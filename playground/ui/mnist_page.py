@@ -65,6 +65,8 @@ MNIST_KNOBS = (
     "dropout",
     "batch_norm",
     "validation_ratio",
+    "standardize",
+    "augment",
 )
 
 
@@ -277,7 +279,7 @@ class MnistPage(TrainingPage):
         self._refresh_all()
 
     def _predict_one(self, image: np.ndarray) -> np.ndarray:
-        return self.session.model.predict(image[None])[0]
+        return self.session.model.predict(self.session.inputs(image[None]))[0]
 
     # ------------------------------------------------------------------ render
     def scene_sent(self) -> None:

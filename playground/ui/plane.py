@@ -47,7 +47,7 @@ SPEED_LABEL = "Epochs per frame"
 BRUSH_LABEL = "Click adds"
 ERASE_RADIUS = 0.6
 TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
-DATA_KNOBS = ("train_ratio", "validation_ratio", "noise", "batch_size", "n_classes")
+DATA_KNOBS = ("train_ratio", "validation_ratio", "noise", "batch_size", "n_classes", "standardize")
 #: Knobs in the "More knobs" card under the network (the lessons use them too).
 MORE_KNOBS = (
     "n_samples",

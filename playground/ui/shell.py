@@ -19,7 +19,7 @@ from panel.io.resources import _env as PANEL_TEMPLATES
 from panel.reactive import ReactiveHTML
 
 from playground.data import MAX_BYTES
-from playground.experiment import KNOBS, Config
+from playground.experiment import KNOBS, Config, make_plan
 from playground.experiment.lessons import LESSONS, merge_query
 from playground.ui.options import IDLE_MINUTES, PageOptions, split_query
 from playground.ui.pages import DEFAULT_MODE, MODES, hide_warnings, mode_of
@@ -393,7 +393,12 @@ class Shell(pn.viewable.Viewer):
             mode = mode_of(config)
             page = self.page(mode)
             page.set_playing(False)
-            page.config.param.update(**config.values())
+            values = config.values()
+            # The data set and conv layers first: they move the knobs still at their
+            # defaults, and only then do the lesson's own values land (in one update
+            # a value equal to the old default, sgd on MNIST, would be moved too).
+            page.config.param.update(dataset=values.pop("dataset"), conv=values.pop("conv"))
+            page.config.param.update(**values)
             page.session.reset()
             page.redraw()
             self.show(mode)
@@ -540,7 +545,12 @@ def create_app(
     if MODES[owner].dataset is not None:
         options.mode = owner
     elif MODES[options.mode].dataset is not None:
+        # The parser's notes were about the data set the mode replaces ("conv layers
+        # need images" for ?mode=mnist&conv=8): say those of the one it trains on.
+        stale = set(make_plan(config).notes)
         config.dataset = MODES[options.mode].dataset
+        warnings = [w for w in warnings if w not in stale]
+        warnings += [n for n in make_plan(config).notes if n not in warnings]
     warnings += hide_warnings(options.mode, options.hide)
     idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
     return Shell(options, config, warnings, idle_minutes=idle, live_socket=live_socket)
