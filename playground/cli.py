@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from playground.engine import warm_up
 from playground.experiment import (
+    CONV_DEFAULTS,
     DATASET_DEFAULTS,
     EFFECTS,
     KNOBS,
@@ -67,6 +68,8 @@ def _help(name: str, p: param.Parameter) -> str:
         parts.append(f"Range {_shown(p.bounds[0])} to {_shown(p.bounds[1])}.")
     default = f"Default {_shown(p.default)}"
     special = [f"{d}: {_shown(v[name])}" for d, v in DATASET_DEFAULTS.items() if name in v]
+    if name in CONV_DEFAULTS:
+        special.append(f"mnist with --conv: {_shown(CONV_DEFAULTS[name])}")
     parts.append(default + (f" ({'; '.join(special)})." if special else "."))
     return " ".join(parts).replace("%", "%%")
 

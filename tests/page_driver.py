@@ -3,7 +3,7 @@ page sends and confirms them as the stage module does, with no server."""
 
 from __future__ import annotations
 
-from playground.ui.frame import Section, unpack
+from playground.ui.frame import READOUT_COLUMNS, Section, unpack
 
 
 class Browser:
@@ -32,8 +32,8 @@ class Browser:
         return True
 
     def readout(self) -> dict:
-        test, train, acc, _, _ = self.last[1][Section.READOUT]
-        return {"test_loss": test, "train_loss": train, "test_accuracy": acc}
+        values = dict(zip(READOUT_COLUMNS, self.last[1][Section.READOUT], strict=True))
+        return {k: values[k] for k in ("test_loss", "train_loss", "test_accuracy")}
 
 
 def play(page) -> None:

@@ -170,3 +170,27 @@ def test_tanh_maps_are_signed_and_quantized_around_the_middle():
     expected = quantize(conv1 / np.abs(conv1).max()).ravel()
     np.testing.assert_array_equal(sent, expected)
     assert sent.min() < 128 < sent.max()
+
+
+def test_standardized_inputs_feed_the_maps_and_the_raw_digit_is_shown():
+    page, browser = _page(conv=[4], standardize="per_input", **SMALL)
+    X, _ = page.session.examples("test")
+    inputs = page.session.inputs(X[:1])
+    assert not np.allclose(inputs, X[:1])
+    expected = feature_map_images(page.session.model, X[:1], inputs)
+    np.testing.assert_array_equal(browser.kept[Section.FEATURE_MAPS], expected)
+    assert browser.kept[Section.FEATURE_MAPS][:784].tolist() == quantize(X[0], 0.0, 1.0).tolist()
+
+
+def test_augmented_copies_are_shown_beside_their_originals_when_the_knob_is_on():
+    page, browser = _page(**SMALL)
+    assert browser.scenes[-1]["augment"] == [] and Section.AUGMENTED not in browser.kept
+    page.config.augment = ["shift", "rotate"]
+    assert browser.scenes[-1]["augment"] == ["shift", "rotate"]
+    originals, augmented = page.session.augmented_examples(8)
+    sent = browser.kept[Section.AUGMENTED].reshape(16, 784)
+    assert sent[:8].tolist() == quantize(originals, 0.0, 1.0).tolist()
+    assert sent[8:].tolist() == quantize(augmented, 0.0, 1.0).tolist()
+    assert not np.array_equal(sent[:8], sent[8:])
+    page.config.augment = ["noise"]  # another kind: new copies at once
+    assert not np.array_equal(browser.kept[Section.AUGMENTED].reshape(16, 784)[8:], sent[8:])

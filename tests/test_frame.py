@@ -44,6 +44,7 @@ def _sections(rng) -> dict[Section, np.ndarray]:
         Section.FEATURE_MAPS: rng.integers(0, 256, 2 * (784 + 8 * 784 + 8 * 196)),
         Section.MAP_DIGITS: np.array([7.0, 4, 4, 0.93, -1, -1, 3, 0.5]),
         Section.GALLERY_INDEX: np.arange(24.0),
+        Section.AUGMENTED: rng.integers(0, 256, 2 * 8 * 784),
     }
 
 

@@ -10,7 +10,7 @@ from page_driver import Browser, play
 import playground.ui.plane as plane
 import playground.ui.stage as stage
 from playground.experiment import Session
-from playground.ui.frame import Section
+from playground.ui.frame import HISTORY_COLUMNS, READOUT_COLUMNS, Section
 from playground.ui.plane import Playground
 from playground.ui.transport import FairShare
 
@@ -37,7 +37,8 @@ def test_nothing_is_sent_before_the_browser_says_hello_then_the_scene_and_a_whol
     assert header["epoch"] == 2 and header["scene"] == browser.scenes[0]["id"]
     # the first frame of a scene carries the points, the input tiles and every loss row
     assert {Section.POINTS, Section.TILES, Section.HISTORY} <= set(sections)
-    assert sections[Section.HISTORY].reshape(-1, 5)[:, 0].tolist() == [0, 1, 2]
+    width = len(HISTORY_COLUMNS)
+    assert sections[Section.HISTORY].reshape(-1, width)[:, 0].tolist() == [0, 1, 2]
 
 
 def test_frames_wait_for_confirmations_and_nothing_is_trained_that_is_not_shown():
@@ -65,13 +66,14 @@ def test_the_loss_rows_are_sent_once_each_in_order():
         browser.ack()
         page._pump()
     rows = np.concatenate([s[Section.HISTORY] for _, s in browser.frames if Section.HISTORY in s])
-    epochs = rows.reshape(-1, 5)[:, 0]
+    epochs = rows.reshape(-1, len(HISTORY_COLUMNS))[:, 0]
     assert epochs.tolist() == list(range(int(epochs[-1]) + 1))
     # a browser that lost track asks again and gets them all
     page._from_browser({"t": "resync"})
     page.redraw()
-    assert browser.last[1][Section.READOUT][4] == 0  # from row 0
-    assert len(browser.last[1][Section.HISTORY]) == 5 * len(page.session.history)
+    assert browser.last[1][Section.READOUT][READOUT_COLUMNS.index("start")] == 0  # from row 0
+    width = len(HISTORY_COLUMNS)
+    assert len(browser.last[1][Section.HISTORY]) == width * len(page.session.history)
 
 
 def test_an_epoch_longer_than_a_turn_is_trained_in_slices_and_equals_a_whole_epoch(monkeypatch):

@@ -7,7 +7,7 @@ import numpy as np
 
 from playground.experiment import Config
 from playground.ui.digit_frames import GALLERY_COLS, GALLERY_ROWS
-from playground.ui.frame import Section, unpack
+from playground.ui.frame import READOUT_COLUMNS, Section, unpack
 from playground.ui.mnist_page import MnistPage
 from playground.ui.theme import DARK, LIGHT
 
@@ -121,7 +121,7 @@ def test_every_frame_carries_the_counter_progress_and_readouts_and_weights_come_
     page.set_playing(True)
     page.train_tick()
     assert 0 < browser.kept[Section.PROGRESS][0] < 1
-    assert len(browser.kept[Section.READOUT]) == 5
+    assert len(browser.kept[Section.READOUT]) == len(READOUT_COLUMNS)
     units = browser.scenes[-1]["units"]
     assert units == 32 and len(browser.kept[Section.WEIGHT_IMAGES]) == units * 784
 

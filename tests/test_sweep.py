@@ -288,3 +288,12 @@ def test_the_random_vs_grid_lesson_says_what_it_measured_when_its_claim_fails():
     problem = impossible.verify(session, run_lesson)
     assert problem.startswith("expected searching learning_rate=1e-4:1:log and momentum")
     assert "measured 3 and 9 values, best validation loss" in problem
+
+
+def test_varying_the_penalty_rate_turns_the_penalty_on_and_says_so():
+    spec = SweepSpec(XOR, (L2,), "random", 2, 5)
+    assert "regularization=l2" in spec.trial_query(spec.trial_values()[0])
+    assert any("regularization=l2" in note for note in spec.notes())
+    chosen = SweepSpec(XOR + "&regularization=l1", (L2,), "random", 2, 5)
+    assert "regularization=l1" in chosen.trial_query(chosen.trial_values()[0])
+    assert not any("penalty" in note for note in chosen.notes())

@@ -17,6 +17,7 @@ from playground.data.datasets import (
 )
 from playground.data.features import FEATURES, Feature, feature_matrix, grid_points
 from playground.data.mnist import ASSETS_DIR, Mnist, load_mnist, mnist_subset, read_mnist_npz
+from playground.data.scaling import STANDARDIZE, Standardizer
 from playground.data.userdata import (
     MAX_BYTES,
     MAX_ROWS,
@@ -41,6 +42,8 @@ __all__ = [
     "Mnist",
     "N_SAMPLES_MAX",
     "PointSet",
+    "STANDARDIZE",
+    "Standardizer",
     "class_index",
     "feature_matrix",
     "grid_points",

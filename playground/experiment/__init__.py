@@ -13,6 +13,7 @@ behind the page::
 from playground.experiment.config import KNOBS, Config, defaults_for
 from playground.experiment.history import COLUMNS, History
 from playground.experiment.knobs import (
+    CONV_DEFAULTS,
     DATASET_DEFAULTS,
     EFFECTS,
     MNIST,
@@ -41,6 +42,7 @@ from playground.experiment.session import Session
 
 __all__ = [
     "COLUMNS",
+    "CONV_DEFAULTS",
     "DATASET_DEFAULTS",
     "EFFECTS",
     "KNOBS",

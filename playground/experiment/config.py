@@ -17,8 +17,10 @@ from typing import Any
 import param
 
 from playground.data import DATASETS, FEATURES, N_SAMPLES_MAX
+from playground.data import augment as _augment
 from playground.data import datasets as _ds
 from playground.data import mnist as _mnist
+from playground.data import scaling as _scaling
 from playground.engine import (
     HIDDEN_ACTIVATIONS,
     INITS,
@@ -39,7 +41,7 @@ from playground.engine import (
     REGULARIZATIONS,
     SCHEDULES,
 )
-from playground.experiment.knobs import DATASET_DEFAULTS, MNIST
+from playground.experiment.knobs import MNIST, context_defaults
 from playground.experiment.params import ChoiceList, IntList
 
 AUTO = "auto"
@@ -142,6 +144,14 @@ class Config(param.Parameterized):
         bounds=(0, 2**32 - 1),
         doc="Random seed that fixes the data, the initial weights, the batch order and dropout.",
     )
+    augment = ChoiceList(
+        default=[],
+        objects=list(_augment.AUGMENTATIONS),
+        unique=True,
+        label="Augmentation",
+        doc=f"Train on altered copies of the images (MNIST): shift ≤{_augment.SHIFT_PX} px, "
+        f"rotate ≤±{_augment.ROTATE_DEG}°, noise σ {_augment.NOISE_SIGMA:g}.",
+    )
     # --- input features --------------------------------------------------------
     features = ChoiceList(
         default=["x1", "x2"],
@@ -149,6 +159,13 @@ class Config(param.Parameterized):
         min_length=1,
         unique=True,
         doc="Which properties of a point the network sees as inputs (2-D toy sets only).",
+    )
+    standardize = param.Selector(
+        default="none",
+        objects=list(_scaling.STANDARDIZE),
+        label="Standardize inputs",
+        doc="Subtract the training mean, divide by its deviation: "
+        "per pixel/feature or one for all.",
     )
     # --- network ---------------------------------------------------------------
     conv = IntList(
@@ -305,20 +322,25 @@ class Config(param.Parameterized):
     )
 
     def __init__(self, **params: Any):
-        # Knobs not given explicitly start at the chosen data set's defaults.
+        # Knobs not given explicitly start at the chosen data set's defaults (and a
+        # conv net's, see CONV_DEFAULTS).
         dataset = params.get("dataset", type(self).param["dataset"].default)
-        for name, value in DATASET_DEFAULTS.get(dataset, {}).items():
+        for name, value in context_defaults(dataset, params.get("conv")).items():
             params.setdefault(name, _copy(value))
         super().__init__(**params)
-        self.param.watch(self._dataset_changed, "dataset", precedence=0)
+        self.param.watch(self._context_changed, ["dataset", "conv"], precedence=0)
 
-    def _dataset_changed(self, event: param.parameterized.Event) -> None:
-        """Move the knobs still at the old data set's defaults to the new one's."""
-        old, new = defaults_for(event.old), defaults_for(event.new)
+    def _context_changed(self, *events: param.parameterized.Event) -> None:
+        """Move the knobs still at the old data set's (or conv net's) defaults to
+        the new one's."""
+        was = {"dataset": self.dataset, "conv": self.conv}
+        was.update({e.name: e.old for e in events})
+        old = defaults_for(was["dataset"], was["conv"])
+        new = defaults_for(self.dataset, self.conv)
         moved = {
             name: _copy(new[name])
-            for name in set(DATASET_DEFAULTS.get(event.old, {}))
-            | set(DATASET_DEFAULTS.get(event.new, {}))
+            for name in set(context_defaults(was["dataset"], was["conv"]))
+            | set(context_defaults(self.dataset, self.conv))
             if getattr(self, name) == old[name] and old[name] != new[name]
         }
         if moved:
@@ -344,7 +366,7 @@ class Config(param.Parameterized):
 
     def changed(self) -> dict[str, Any]:
         """The knobs whose value differs from the defaults of the chosen data set."""
-        defaults = defaults_for(self.dataset)
+        defaults = defaults_for(self.dataset, self.conv)
         base = type(self).param["dataset"].default
         return {
             name: value
@@ -388,10 +410,11 @@ def _copy(value: Any) -> Any:
 KNOBS: tuple[str, ...] = tuple(name for name in Config.param if name != "name")
 
 
-def defaults_for(dataset: str) -> dict[str, Any]:
-    """Every knob's default when ``dataset`` is chosen (the class default, overridden
-    by :data:`DATASET_DEFAULTS`)."""
+def defaults_for(dataset: str, conv=()) -> dict[str, Any]:
+    """Every knob's default when ``dataset`` (and conv layers ``conv``) are chosen:
+    the class default, overridden by :data:`DATASET_DEFAULTS` and, for a conv net,
+    :data:`CONV_DEFAULTS`."""
     values = {name: _copy(Config.param[name].default) for name in KNOBS}
     values["dataset"] = dataset
-    values.update({k: _copy(v) for k, v in DATASET_DEFAULTS.get(dataset, {}).items()})
+    values.update({k: _copy(v) for k, v in context_defaults(dataset, conv).items()})
     return values

@@ -50,7 +50,9 @@ EFFECTS: Mapping[str, Effect] = MappingProxyType(
         "mnist_train": _E.DATA,
         "mnist_test": _E.DATA,
         "seed": _E.DATA,
+        "augment": _E.NETWORK,
         "features": _E.NETWORK,
+        "standardize": _E.NETWORK,
         "conv": _E.NETWORK,
         "kernel": _E.NETWORK,
         "pool": _E.NETWORK,
@@ -95,6 +97,24 @@ DATASET_DEFAULTS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
         ),
     }
 )
+
+#: Defaults that differ again when MNIST is learned by a conv net (``conv`` not
+#: empty). Batch norm after every conv layer (per channel) and hidden layer: conv
+#: 8,16 + dense 128 reaches 98.64 % / 98.72 % test accuracy after one epoch (seeds 0, 1;
+#: `playground train --dataset mnist --conv 8,16 --epochs 1`) against 98.30 % without
+#: it (98.10 % with learning rate 0.05, 97.24 % with batch 64). The dense net is better
+#: without it (97.57 % against 97.75 % after three epochs), so it stays a conv default.
+CONV_DEFAULTS: Mapping[str, Any] = MappingProxyType({"batch_norm": True})
+
+
+def context_defaults(dataset: str, conv) -> Mapping[str, Any]:
+    """The defaults that differ from the Config's for ``dataset`` and a conv front
+    end (non-empty ``conv``; only MNIST has one)."""
+    values = dict(DATASET_DEFAULTS.get(dataset, {}))
+    if dataset == MNIST and conv:
+        values.update(CONV_DEFAULTS)
+    return values
+
 
 #: How many epochs a headless run trains for unless told otherwise.
 DEFAULT_EPOCHS: Mapping[str, int] = MappingProxyType({MNIST: 3})

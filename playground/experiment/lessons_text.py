@@ -679,6 +679,87 @@ _WORDS = {
             "Recall differs by at least 5 percentage points between the best and the worst digit.",
         ),
     ),
+    "weight-sharing": dict(
+        title="Convolution: fewer weights, better digits",
+        explanation=(
+            "A convolution layer slides the same small filter (5×5 weights and a bias) over "
+            "every position of the image, so a stroke detector learned in one corner works "
+            "everywhere: the weights are shared. Two conv layers of 8 and 16 filters with 2×2 "
+            "max pooling, then straight to the ten outputs, have {conv_params:,} parameters; "
+            "the dense 784-128-10 network has {dense_params:,}. Both train one epoch on the "
+            "same 4,000 digits and are tested on 1,000."
+        ),
+        try_this=(
+            "Press Play for one epoch and read the test accuracy.",
+            "Set the conv layers to none and the hidden layers to 128, and train one epoch again.",
+            "Compare the two parameter counts with the two accuracies.",
+        ),
+        watch_for=(
+            "The conv net has under a fifth of the dense net's parameters.",
+            "After one epoch its test accuracy is higher than the dense net's.",
+        ),
+    ),
+    "pooling-shifts": dict(
+        title="Pooling: a digit moved two pixels is still a 7",
+        explanation=(
+            "Each 2×2 max pooling keeps the strongest response of four neighbours and halves "
+            "the maps, so a stroke moved by a pixel or two still lights up nearly the same "
+            "pooled units. A dense network has one weight per pixel: move the digit and "
+            "different weights see it. Here both networks train one epoch on 4,000 digits, "
+            "then every one of 1,000 test digits is moved {shift_px} pixels (up, down, left or "
+            "right) and we count how often the predicted digit stays the same."
+        ),
+        try_this=(
+            "Press Play for one epoch, then draw a digit on the pad near one edge.",
+            "Switch the conv layers to none (hidden layers 128) and compare.",
+            "Set pooling to none: the conv net becomes less tolerant of shifts.",
+        ),
+        watch_for=(
+            "The conv net keeps its answer for more of the moved test digits than the dense "
+            "net does.",
+        ),
+    ),
+    "augmentation": dict(
+        title="Augmentation: more data from the data you have",
+        explanation=(
+            "With only 1,000 training digits a dense network of 128 units learns them by "
+            "heart: training accuracy reaches 100 % while the 1,000 test digits lag far "
+            "behind. Shifting each training image by up to {shift_px} pixels and turning it by "
+            "up to {rotate_deg}° every epoch shows the network new versions of the same digits, "
+            "never the test set. It can no longer memorise the exact pixels, so the gap "
+            "narrows and the test accuracy rises."
+        ),
+        try_this=(
+            "Press Play for 30 epochs and compare training and test accuracy.",
+            "Turn augmentation off and train again from the start.",
+            "Try noise too, or all three.",
+        ),
+        watch_for=(
+            "With shift and rotate the train/test gap is well under two thirds of the gap "
+            "without augmentation.",
+            "The test accuracy is higher with augmentation.",
+        ),
+    ),
+    "feature-scaling": dict(
+        title="Feature scaling: standardized pixels learn faster",
+        explanation=(
+            "Raw pixels lie in [0, 1], are all positive and each has its own spread, so plain "
+            "gradient descent takes steps that suit some weights and not others, and a sigmoid "
+            "layer starts far from its steep middle. Standardizing subtracts each pixel's "
+            "training mean and divides by its training standard deviation: every input is "
+            "centred at 0 with spread 1. The same network (64 sigmoid units, plain SGD) trains "
+            "two epochs on 5,000 digits, standardized and raw, and is tested on 1,000."
+        ),
+        try_this=(
+            "Press Play for two epochs and read the test accuracy.",
+            "Set Standardize inputs to none and train again from the start.",
+            "Try 'global' (one mean and deviation for all pixels) as well.",
+        ),
+        watch_for=(
+            "Standardized per pixel, test accuracy passes 80 %.",
+            "It is at least 1.1 times the test accuracy on raw pixels.",
+        ),
+    ),
 }
 
 #: Each lesson's words by lesson name: title, explanation, try_this, watch_for.

@@ -51,6 +51,7 @@ class Plan:
     pool: str = "max"
     conv_activation: str = "relu"
     input_shape: tuple[int, ...] | None = None  # (channels, height, width) of an image
+    augment: tuple[str, ...] = ()  # augmentations of the training images (MNIST only)
 
     def network_kwargs(self) -> dict:
         """The engine's conv front-end arguments (none for a dense network)."""
@@ -148,6 +149,7 @@ def make_plan(config: Config, *, strict: bool = False) -> Plan:
     kind, n_classes = _kind(config, notes)
     output, loss = _output_and_loss(config, kind, notes)
     conv: tuple[int, ...] = tuple(config.conv)
+    augment: tuple[str, ...] = tuple(config.augment)
     input_shape = None
     if config.dataset == MNIST:
         n_inputs, dtype = _mnist.N_PIXELS, "float32"
@@ -157,6 +159,9 @@ def make_plan(config: Config, *, strict: bool = False) -> Plan:
         if conv:
             notes.append(("convolution layers need images (MNIST)", "dense layers only"))
             conv = ()
+        if augment:
+            notes.append(("augmentation changes images (MNIST)", "the points as they are"))
+            augment = ()
     if strict and notes:
         raise ValueError(notes[0][0])
     return Plan(
@@ -175,4 +180,5 @@ def make_plan(config: Config, *, strict: bool = False) -> Plan:
         pool=config.pool,
         conv_activation=config.activation,
         input_shape=input_shape if conv else None,
+        augment=augment,
     )

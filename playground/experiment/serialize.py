@@ -217,7 +217,7 @@ def parse_strict(name: str, raw: Any) -> Any:
     return value
 
 
-def _format(value: Any) -> str:
+def format_value(value: Any) -> str:
     """A value as the query string writes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -245,7 +245,7 @@ def clean_values(raw: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
             warnings.append(f"{err}; using the default.")
             continue
         if note:
-            warnings.append(f"{note}; using {_format(value)}.")
+            warnings.append(f"{note}; using {format_value(value)}.")
         values[name] = value
     return values
 
@@ -277,7 +277,7 @@ def config_to_query(config: Config) -> str:
     """``key=value`` pairs for the knobs that differ from the data set's defaults,
     in declaration order, lists comma-joined: a short, stable, shareable link."""
     parts = [
-        f"{name}={quote(_format(value), safe=',')}" for name, value in config.changed().items()
+        f"{name}={quote(format_value(value), safe=',')}" for name, value in config.changed().items()
     ]
     return "&".join(parts)
 

@@ -12,12 +12,15 @@ moves its default knobs) rebuilds once. Nothing here imports Panel or Bokeh.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-from playground.data import feature_matrix, grid_points
+from playground.data import Standardizer, feature_matrix, grid_points
+from playground.data.augment import augment_images
+from playground.data.mnist import N_PIXELS
 from playground.engine import MLP
 from playground.experiment import metrics as mx
 from playground.experiment.config import KNOBS, Config
@@ -32,6 +35,12 @@ from playground.experiment.weights import load_weights_json, weights_to_json
 #: 60,000 (evaluating all of them would stall a live page for 0.3 s every epoch).
 TRAIN_EVAL_MAX = 10_000
 T = TypeVar("T")
+
+
+def _frozen(X: np.ndarray) -> np.ndarray:
+    """``X`` marked read-only: the engine then checks it once, not on every use."""
+    X.flags.writeable = False
+    return X
 
 
 def _sample(split: Split | None, n: int, seed: int) -> Split | None:
@@ -69,6 +78,27 @@ class _Synced(Generic[T]):
         raise AttributeError(f"{self._private[1:]} is read-only: the session sets it")
 
 
+def build_network(config: Config, plan: Plan | None = None) -> MLP:
+    """The untrained network ``config`` describes (weights from its seed); ``plan``
+    if the caller already made it. What a session trains, and what a lesson counts
+    the parameters of without loading any data."""
+    c, plan = config, plan or make_plan(config)
+    return MLP(
+        plan.n_inputs,
+        plan.hidden,
+        plan.n_outputs,
+        activation=plan.activations,
+        output=plan.output,
+        loss=plan.loss,
+        optimizer=c.optimizer,
+        batch_norm=c.batch_norm,
+        init=c.init,
+        seed=c.seed,
+        dtype=plan.dtype,
+        **plan.network_kwargs(),
+    )
+
+
 #: How many grid feature matrices (one per resolution and feature set) are kept.
 _GRID_CACHE_SIZE = 4
 
@@ -89,8 +119,12 @@ class Session:
         self._diverged = False
         self._message = ""
         self._notes: tuple[str, ...] = ()
-        self._arrays: dict[str, Split | None] | None = None
+        self._arrays: dict[str, Split | None] | None = None  # raw inputs
+        self._fed: dict[str, Split | None] = {}  # the same, standardized
+        self._scaler = Standardizer.fit(np.empty((0, 0)), "none")
+        self._augmented: tuple[tuple, np.ndarray] | None = None  # (key, this epoch's copy)
         self._grid_cache: dict[tuple, np.ndarray] = {}
+        self._baselines: dict | None = None  # of the current arrays (a page asks each frame)
         self._plan = make_plan(self.config)
         self._data = ExperimentData(self.config, self._plan)
         self._pending: Effect | None = Effect.NETWORK
@@ -158,22 +192,8 @@ class Session:
 
     # ------------------------------------------------------------------ network
     def _make_network(self) -> None:
-        c, plan = self.config, make_plan(self.config)
-        self._plan = plan
-        self._model = MLP(
-            plan.n_inputs,
-            plan.hidden,
-            plan.n_outputs,
-            activation=plan.activations,
-            output=plan.output,
-            loss=plan.loss,
-            optimizer=c.optimizer,
-            batch_norm=c.batch_norm,
-            init=c.init,
-            seed=c.seed,
-            dtype=plan.dtype,
-            **plan.network_kwargs(),
-        )
+        self._plan = make_plan(self.config)
+        self._model = build_network(self.config, self._plan)
         self._apply_live()
         self._arrays = None
         self._history.clear()
@@ -204,12 +224,39 @@ class Session:
 
     # ------------------------------------------------------------------ training
     def _splits(self) -> dict[str, Split | None]:
+        """Each side's raw inputs (what :meth:`examples` shows); also (re)fits the
+        standardization on the training side whenever the data changed."""
         self._sync()
         if self._arrays is None:
             self._arrays, notes = self._data.splits(self.config, self._plan)
+            self._baselines = None
             self._notes = tuple(dict.fromkeys((*self._plan.notes, *notes)))
-            self._train_probe = _sample(self._arrays["train"], TRAIN_EVAL_MAX, self.config.seed)
+            train = self._arrays["train"]
+            fit_on = train.X if train is not None else np.empty((0, self._plan.n_inputs))
+            self._scaler = Standardizer.fit(fit_on, self.config.standardize)
+            self._fed = {side: self._feed(split) for side, split in self._arrays.items()}
+            self._train_probe = _sample(self._fed["train"], TRAIN_EVAL_MAX, self.config.seed)
+            self._grid_cache.clear()  # grids are cached standardized
+            self._augmented = None
         return self._arrays
+
+    def _feed(self, split: Split | None) -> Split | None:
+        if split is None or not self._scaler.active:
+            return split
+        return dataclasses.replace(split, X=_frozen(self._scaler(split.X)))
+
+    def _fed_side(self, side: str) -> Split | None:
+        """One side as the network sees it (standardized when the config says so)."""
+        self._splits()
+        return self._fed[side]
+
+    def inputs(self, X: np.ndarray) -> np.ndarray:
+        """Raw network inputs ``(n, n_inputs)`` (feature columns, or pixels in [0, 1])
+        as the network sees them: standardized with the training side's statistics
+        when ``standardize`` is on, else ``X`` itself. Every caller that feeds the
+        model (the page's pad, views, the exporter) goes through this."""
+        self._splits()
+        return self._scaler(X)
 
     def _evaluate(self, split: Split | None) -> tuple[float | None, float | None]:
         if split is None:
@@ -220,10 +267,10 @@ class Session:
         return loss, mx.accuracy(split.classes, mx.predicted_classes(out, self._plan.output))
 
     def _row(self, learning_rate: float) -> dict:
-        splits = self._splits()
+        self._splits()
         train_loss, train_acc = self._evaluate(self._train_probe)
-        validation_loss, validation_acc = self._evaluate(splits["validation"])
-        test_loss, test_acc = self._evaluate(splits["test"])
+        validation_loss, validation_acc = self._evaluate(self._fed["validation"])
+        test_loss, test_acc = self._evaluate(self._fed["test"])
         return {
             "epoch": self._model.epoch,
             "train_loss": train_loss,
@@ -248,12 +295,13 @@ class Session:
         return self._history.last
 
     def _train_epoch(self) -> bool:
-        train = self._splits()["train"]
+        train = self._fed_side("train")
         if train is None:
             self._message = "There are no training points: add some or load a CSV file."
             return False
         rate = self._model.current_learning_rate
-        loss = self._model.train_epoch(train.X, train.Y, self.config.batch_size)
+        X = self._epoch_inputs(train)
+        loss = self._model.train_epoch(X, train.Y, self.config.batch_size)
         return self._finish_epoch(loss, rate)
 
     def train_slice(self, max_batches: int) -> dict | None:
@@ -261,16 +309,49 @@ class Session:
         MNIST's 60,000 images in slices between redraws). Returns the new history
         row when this slice finished the epoch, else None."""
         self._sync()
-        train = self._splits()["train"]
+        train = self._fed_side("train")
         if self._diverged or train is None:
             return None
         rate = self._model.current_learning_rate
-        loss = self._model.train_partial(train.X, train.Y, self.config.batch_size, max_batches)
+        X = self._epoch_inputs(train)
+        loss = self._model.train_partial(X, train.Y, self.config.batch_size, max_batches)
         if loss is None:
             if not self._model.is_finite():
                 self._diverge("weights")
             return None
         return self._history.last if self._finish_epoch(loss, rate) else None
+
+    def _augment_seed(self) -> list[int]:
+        """Augmentation of epoch e is seeded by (seed, e): reproducible runs, and
+        every epoch sees new copies."""
+        return [self.config.seed, self._model.epoch]
+
+    def _epoch_inputs(self, train: Split) -> np.ndarray:
+        """The training inputs of the current epoch: the (standardized) training
+        images, or, with augmentation on, an augmented copy of them made once at
+        the start of the epoch (all slices of an epoch share it)."""
+        kinds = self._plan.augment
+        if not kinds:
+            return train.X
+        key = (self._model.epoch, kinds)
+        if self._augmented is None or self._augmented[0] != key:
+            self._augmented = None  # free last epoch's copy before making the next
+            raw = self._splits()["train"].X
+            X = self._scaler(augment_images(raw, kinds, self._augment_seed()))
+            self._augmented = (key, _frozen(X))
+        return self._augmented[1]
+
+    def augmented_examples(self, n: int = 8) -> tuple[np.ndarray, np.ndarray]:
+        """``(originals, augmented)``: the first ``n`` training images and their
+        copies as the current epoch trains on them, each ``(n, 784)`` in the raw
+        pixel scale; both ``(0, 784)`` when augmentation is off (or on a 2-D set)."""
+        self._sync()
+        kinds, train = self._plan.augment, self._splits()["train"]
+        if not kinds or train is None:
+            empty = np.empty((0, N_PIXELS), dtype=np.float32)
+            return empty, empty.copy()
+        originals = np.array(train.X[: max(0, int(n))], dtype=np.float32)
+        return originals, augment_images(originals, kinds, self._augment_seed())
 
     @property
     def n_train(self) -> int:
@@ -340,14 +421,16 @@ class Session:
             return []
         return ["-1", "+1"] if plan.kind == "binary" else [str(k) for k in range(plan.n_classes)]
 
-    def _side(self, split: str) -> Split | None:
+    def _side(self, split: str, fed: bool = False) -> Split | None:
         if split not in SPLITS:
             raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
-        return self._splits()[split]
+        return self._fed_side(split) if fed else self._splits()[split]
 
     def examples(self, split: str = "test") -> tuple[np.ndarray, np.ndarray] | None:
         """The network inputs of one side and each row's class (or target value for
-        regression); None if that side is empty. For MNIST the inputs are the images."""
+        regression); None if that side is empty. For MNIST the inputs are the images.
+        The inputs are raw (unstandardized): pass them through :meth:`inputs` before
+        the model."""
         data = self._side(split)
         if data is None:
             return None
@@ -355,7 +438,7 @@ class Session:
 
     def predict(self, split: str = "test") -> np.ndarray | None:
         """Network outputs for the rows of one side (None if that side is empty)."""
-        data = self._side(split)
+        data = self._side(split, fed=True)
         return None if data is None else self._model.predict(data.X)
 
     def metrics(self, split: str = "test") -> dict:
@@ -365,7 +448,7 @@ class Session:
         precision, recall and F1, and for two classes the ROC curve and its AUC.
         Regression: R², MSE and MAE. Always: ``split``, ``kind`` and ``n``.
         """
-        data, plan = self._side(split), self._plan
+        data, plan = self._side(split, fed=True), self._plan
         head = {"split": split, "kind": plan.kind}
         if data is None:
             return {**head, "n": 0}
@@ -386,6 +469,8 @@ class Session:
         target. Keys that do not apply (or an empty side) are None.
         """
         splits, plan = self._splits(), self._plan
+        if self._baselines is not None:
+            return dict(self._baselines)
         train, test = splits["train"], splits["test"]
         out = {"chance": None, "most_frequent": None, "mean_loss": None}
         if plan.is_classification:
@@ -396,13 +481,15 @@ class Session:
         elif train is not None and test is not None:
             mean = train.Y.mean(axis=0, dtype=np.float64)
             out["mean_loss"] = mx.constant_loss(plan.loss, test.Y, mean, self._model.huber_delta)
-        return out
+        self._baselines = out
+        return dict(out)
 
     # --------------------------------------------------------------- grid views
     def _grid(self, resolution: int) -> np.ndarray:
-        """The network inputs at every grid point, computed once per resolution and
-        feature set (the page asks for them every frame)."""
-        self._sync()
+        """The network inputs at every grid point (standardized like the training
+        inputs), computed once per resolution and feature set (the page asks for
+        them every frame)."""
+        self._splits()
         if self._data.points is None:
             raise ValueError("MNIST images have 784 inputs; there is no 2-D plane to draw")
         key = (resolution, tuple(self.config.features))
@@ -410,7 +497,7 @@ class Session:
         if X is None:
             if len(self._grid_cache) >= _GRID_CACHE_SIZE:
                 self._grid_cache.clear()
-            X = feature_matrix(grid_points(resolution), key[1])
+            X = np.ascontiguousarray(self._scaler(feature_matrix(grid_points(resolution), key[1])))
             X.flags.writeable = False  # lets the engine reuse its checked copy each frame
             self._grid_cache[key] = X
         return X
@@ -428,7 +515,8 @@ class Session:
         return [m.reshape(-1, resolution, resolution) for m in maps]
 
     def feature_maps(self, resolution: int = 50) -> np.ndarray:
-        """Each input feature over the grid, ``(n_features, res, res)``."""
+        """Each input feature over the grid, ``(n_features, res, res)``, as the
+        network sees it (standardized when ``standardize`` is on)."""
         return self._grid(resolution).T.reshape(-1, resolution, resolution)
 
     # -------------------------------------------------------------- user points

@@ -278,6 +278,13 @@ class SweepSpec:
                 f"the trials are compared on {SWEEP_VALIDATION} % of the training points "
                 f"held out for validation ({VALIDATION_KNOB}={SWEEP_VALIDATION})."
             )
+        varied = {a.name for a in self.axes}
+        penalty_off = config.regularization == "none" and "regularization" not in varied
+        if "reg_rate" in varied and penalty_off:
+            config.regularization = "l2"
+            notes.append(
+                "reg_rate does nothing without a penalty: the trials use regularization=l2."
+            )
         return config, notes
 
     def notes(self) -> list[str]:

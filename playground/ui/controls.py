@@ -10,6 +10,7 @@ stepping by the Parameter's ``step`` for the rest.
 from __future__ import annotations
 
 import base64
+import html
 import io
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -120,6 +121,11 @@ def _tick_box(config: Config, name: str, opts: dict) -> TickBox:
     return box
 
 
+#: List knobs with a few names, each switched on and off by its own button
+#: (a multi-select list box would hide that they combine).
+TOGGLE_LISTS = ("augment",)
+
+
 def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
     """The control for knob ``name``, bound both ways to ``config``.
 
@@ -137,6 +143,11 @@ def knob(config: Config, name: str, **overrides) -> pn.viewable.Viewable:
         cls, opts["options"] = pn.widgets.Select, _ladder(config, name, LADDERS[name])
     elif isinstance(p, param.Boolean):
         return with_tip(_tick_box(config, name, opts), p.doc)
+    elif name in TOGGLE_LISTS:  # a button group shows no label of its own: put it above
+        cls = pn.widgets.CheckButtonGroup
+        group = cls.from_param(p, **{k: v for k, v in opts.items() if k in cls.param})
+        title = pn.pane.HTML(f"<label>{html.escape(p.label)}</label>", margin=(5, 10, 0, 10))
+        return with_tip(pn.Column(title, group, margin=0), p.doc)
     elif name in ("noise", "train_ratio", "validation_ratio"):
         cls, opts["format"] = pn.widgets.IntSlider, PrintfTickFormatter(format="%d%%")
     else:

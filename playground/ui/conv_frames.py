@@ -72,12 +72,16 @@ def filter_images(model: MLP) -> np.ndarray:
     return quantize(K / np.where(scale > 0, scale, 1.0)).ravel()
 
 
-def feature_map_images(model: MLP, images: np.ndarray) -> np.ndarray:
+def feature_map_images(
+    model: MLP, images: np.ndarray, inputs: np.ndarray | None = None
+) -> np.ndarray:
     """For each of ``images`` (n, 784; 0 paper .. 1 ink), the digit itself and
     then every conv and pool layer's maps, each layer scaled to its largest
     magnitude for that digit; all quantized (0..255 is 0..1 for maps that
-    cannot be negative, else -1..1), digit after digit."""
-    maps = model.feature_maps(images)  # one forward pass for every layer and digit
+    cannot be negative, else -1..1), digit after digit. ``inputs`` are the
+    images as the network sees them (standardized: ``Session.inputs``)."""
+    # one forward pass for every layer and digit
+    maps = model.feature_maps(images if inputs is None else inputs)
     lo = 0.0 if model.conv_activation in NON_NEGATIVE else -1.0
     out = []
     for i, image in enumerate(images):
@@ -89,9 +93,10 @@ def feature_map_images(model: MLP, images: np.ndarray) -> np.ndarray:
     return np.concatenate(out)
 
 
-def map_digits(model: MLP, images: np.ndarray, index: list[int], true: list[int]) -> np.ndarray:
-    """Rows test index (-1: drawn), true digit (-1: unknown), guess, its probability."""
-    probs = model.predict(images)
+def map_digits(model: MLP, inputs: np.ndarray, index: list[int], true: list[int]) -> np.ndarray:
+    """Rows test index (-1: drawn), true digit (-1: unknown), guess, its probability
+    (``inputs``: the digits as the network sees them)."""
+    probs = model.predict(inputs)
     guess = probs.argmax(axis=1)
     rows = [[i, t, g, p[g]] for i, t, g, p in zip(index, true, guess, probs, strict=True)]
     return np.asarray(rows, dtype=np.float64).ravel()

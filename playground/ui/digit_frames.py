@@ -40,10 +40,14 @@ SIDE = 28
 MAX_UNITS = 32
 #: The gallery's grid.
 GALLERY_COLS, GALLERY_ROWS = 8, 3
+#: Training images shown beside their augmented copies (augment on).
+AUGMENTED_SHOWN = 8
 #: The outline of a digit the network gets wrong (the gallery).
 MISTAKE = "#d62728"
 #: The parts an embedded MNIST page's ``show=`` picks among, drawn by the stage.
 DIGIT_PARTS = ("network", "data", "output", "loss")
+#: What ``hide=`` can take away inside the MNIST stage: the pin buttons.
+DIGIT_HIDEABLE = ("pins",)
 
 
 class TestPass(NamedTuple):
@@ -100,6 +104,8 @@ class DigitFrames:
     def __init__(self, theme: Theme):
         self.theme = theme
         self.parts: tuple[str, ...] = DIGIT_PARTS
+        #: What ``hide=`` takes away inside the stage (DIGIT_HIDEABLE).
+        self.hidden: frozenset[str] = frozenset()
         self._palette = palette_rgb(theme).ravel().tolist()
         self._grey = grey_rgb().ravel().tolist()
         self._counts = count_rgb().ravel().tolist()
@@ -125,8 +131,9 @@ class DigitFrames:
         """A new scene if what is drawn has changed since the last one, else None."""
         model = session.model
         sizes = model.sizes
-        summary = summary_rows(model)
-        key = (str(summary), self.parts)  # the summary names every layer's shape and kind
+        summary = summary_rows(model)  # it names every layer's shape and kind
+        augment = list(session.config.augment)
+        key = (str(summary), str(augment), self.parts, self.hidden, *self.losses.key(session))
         if key == self._key:
             return None
         self._key = key
@@ -142,6 +149,8 @@ class DigitFrames:
             "units": 0 if model.conv else min(sizes[1], MAX_UNITS),
             "summary": summary,
             "conv": conv_scene(model),
+            "augment": augment,
+            "augmented": AUGMENTED_SHOWN,
             "layer_units": sizes[1],
             "templates": templates,
             "n_classes": sizes[-1],
@@ -153,6 +162,8 @@ class DigitFrames:
             "chance": math.log(sizes[-1]),
             "scale": t.scale,
             "parts": list(self.parts),
+            "hide": sorted(self.hidden),
+            **self.losses.scene(session),
         }
 
     # ------------------------------------------------------- what has changed
@@ -164,6 +175,14 @@ class DigitFrames:
             return
         self._due[Section.FILTERS] = filter_images(model)
         self.maps_changed(session)
+
+    def augmented_changed(self, session: Session) -> None:
+        """Send a few training images and their augmented copies (as this epoch
+        trains on them) with the next frame; nothing while augmentation is off."""
+        originals, augmented = session.augmented_examples(AUGMENTED_SHOWN)
+        if len(originals):
+            both = np.concatenate([originals, augmented])
+            self._due[Section.AUGMENTED] = quantize(both, 0.0, 1.0).ravel()
 
     def maps_changed(self, session: Session) -> None:
         """Send a conv net's feature maps of the chosen test digit and the pad's
@@ -183,8 +202,9 @@ class DigitFrames:
         if self.pad_image is not None:
             images = np.vstack([images, self.pad_image[None].astype(images.dtype)])
             index, true = [*index, -1], [*true, -1]
-        self._due[Section.FEATURE_MAPS] = feature_map_images(model, images)
-        self._due[Section.MAP_DIGITS] = map_digits(model, images, index, true)
+        inputs = session.inputs(images)  # (standardized, when that knob says so)
+        self._due[Section.FEATURE_MAPS] = feature_map_images(model, images, inputs)
+        self._due[Section.MAP_DIGITS] = map_digits(model, inputs, index, true)
 
     def test_pass_changed(self, test: TestPass) -> None:
         """Send the confusion counts and the per-class table of ``test``."""

@@ -46,9 +46,9 @@ class Section(IntEnum):
     MAPS = 2  # uint8: every drawn neuron's map, layer by layer
     WEIGHTS = 3  # float32: every drawn edge's weight, in the scene's edge order
     BIASES = 4  # float32: every drawn neuron's bias
-    POINTS = 5  # float32: (n, 4) rows x, y, label, is_train (only when they change)
-    HISTORY = 6  # float64: (m, 5) new rows epoch, train/test loss, train/test accuracy
-    READOUT = 7  # float64: test loss, train loss, test acc, train acc, first history row
+    POINTS = 5  # float32: (n, 4) rows x, y, label, side (POINT_SIDES; only when they change)
+    HISTORY = 6  # float64: (m, len(HISTORY_COLUMNS)) the new loss rows
+    READOUT = 7  # float64: READOUT_COLUMNS (the last losses, accuracies, first new row)
     TILES = 8  # uint8: the input features' maps (only with a new scene)
     # The MNIST page's stage (each only when it changed):
     PROGRESS = 9  # float64: the share of the current epoch trained, 0..1
@@ -77,7 +77,33 @@ class Section(IntEnum):
     MAP_DIGITS = 23  # float64: (n, 4) per shown digit: test index (-1: the pad's),
     #                  true digit (-1: unknown), the network's guess, its probability
     GALLERY_INDEX = 24  # float64: the test-set index of each digit in the gallery
+    AUGMENTED = 25  # uint8: (2n, 784) n training images then their augmented copies
+    #               as this epoch trains on them, 0 paper .. 255 ink (augment on)
 
+
+#: The columns of a HISTORY row and the values of a READOUT, in order (stage.py
+#: writes both into the browser module as name -> index tables). New columns go at
+#: the end, so an index once used keeps its meaning.
+HISTORY_COLUMNS = (
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "train_accuracy",
+    "test_accuracy",
+    "validation_loss",
+    "validation_accuracy",
+)
+READOUT_COLUMNS = (
+    "test_loss",
+    "train_loss",
+    "test_accuracy",
+    "train_accuracy",
+    "start",  # where the HISTORY rows of this frame begin in the server's history
+    "validation_loss",
+    "validation_accuracy",
+)
+#: The side code of a point (POINTS' last column).
+POINT_SIDES = {"test": 0, "train": 1, "validation": 2}
 
 #: dtype code on the wire -> NumPy dtype (the module's typed arrays, likewise).
 DTYPES = {1: np.dtype("<u1"), 2: np.dtype("<f4"), 3: np.dtype("<f8")}
@@ -108,6 +134,7 @@ SECTION_DTYPES = {
     Section.FEATURE_MAPS: DTYPES[1],
     Section.MAP_DIGITS: DTYPES[3],
     Section.GALLERY_INDEX: DTYPES[3],
+    Section.AUGMENTED: DTYPES[1],
 }
 
 

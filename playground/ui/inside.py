@@ -179,7 +179,7 @@ class Views:
         X, y = test
         y = np.asarray(y, dtype=np.int64)
         plan = session.plan
-        out = session.model.predict(X)
+        out = session.model.predict(session.inputs(X))
         facts = plan.output_facts
         k = plan.n_classes
         if k == 2:
@@ -217,7 +217,7 @@ def training_outputs(session: Session) -> tuple[np.ndarray, list[np.ndarray]]:
     """The training points' labels and every layer's ``(units, points)`` values
     there ([] without training points)."""
     X, labels = session.examples("train")
-    return labels, session.model.layer_outputs(X) if len(X) else []
+    return labels, session.model.layer_outputs(session.inputs(X)) if len(X) else []
 
 
 def gradient_row(session: Session, seen) -> np.ndarray | None:

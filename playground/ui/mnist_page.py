@@ -23,8 +23,9 @@ import panel as pn
 from playground.experiment import EFFECTS, KNOBS, Config, Effect
 from playground.ui.controls import knob
 from playground.ui.declare import ITSELF, PageDeclaration
-from playground.ui.digit_frames import DIGIT_PARTS, DigitFrames, TestPass
+from playground.ui.digit_frames import DIGIT_HIDEABLE, DIGIT_PARTS, DigitFrames, TestPass
 from playground.ui.digits import DrawingPad
+from playground.ui.pins import LABEL as PIN_LABEL
 from playground.ui.stage import DigitsStage
 from playground.ui.theme import Theme
 from playground.ui.transport import TrainingPage
@@ -32,6 +33,9 @@ from playground.ui.transport import TrainingPage
 TICK_MS = 50
 #: Seconds of training per slice (the page stays responsive between slices).
 SLICE_S = 0.04
+#: Seconds a dense MNIST batch takes, about: the first slice's size before one is
+#: timed (a conv net's first slice is one batch: its batches cost 30-150 times more).
+DENSE_BATCH_S = 1e-3
 WEIGHTS_EVERY_S = 0.5
 #: Architectures offered for MNIST: none (softmax regression) up to three layers.
 HIDDEN_PRESETS = {
@@ -64,6 +68,8 @@ MNIST_KNOBS = (
     "dropout",
     "batch_norm",
     "validation_ratio",
+    "standardize",
+    "augment",
 )
 
 
@@ -119,7 +125,9 @@ class MnistPage(TrainingPage):
     #: "network", the gallery "output", the curves "loss").
     DECLARED = PageDeclaration(
         knobs=(*PRESET_KNOBS, *MNIST_KNOBS),
+        parts=dict.fromkeys(DIGIT_HIDEABLE, ITSELF),
         show={"controls": "top", **dict.fromkeys(DIGIT_PARTS, ITSELF)},
+        labels={"pins": PIN_LABEL},
     )
 
     def __init__(
@@ -132,8 +140,7 @@ class MnistPage(TrainingPage):
     ):
         super().__init__(config, theme, warnings=warnings)
         theme = self.theme
-        # Seconds per batch, learned as it trains (None: not yet; a dense batch
-        # takes ~1 ms, a conv net's 30-60 times that, so the first slice is one batch).
+        # Seconds per batch, learned as it trains (None: not yet, for this network).
         self._per_batch: float | None = None
         self._weights_at = 0.0
         self._pending: list = []  # test-set views to send on the next ticks
@@ -202,6 +209,8 @@ class MnistPage(TrainingPage):
             index, test = message.get("i"), self.session.examples("test")
             if isinstance(index, int) and test is not None and 0 <= index < len(test[0]):
                 self._in_doc(lambda: self.show_digit(index))
+        else:
+            self.pin_message(kind)
 
     def _hello(self) -> None:
         """The browser listens: send it everything (a new scene brings the
@@ -242,17 +251,17 @@ class MnistPage(TrainingPage):
         painted the last ones (then nothing: no training that is not shown)."""
         if not (self.flow.ready and self.flow.give_up_waiting()):
             return False
-        known = self._per_batch
-        batches = 1 if known is None else max(1, int(SLICE_S / known))
+        known, conv = self._per_batch, bool(self.session.model.conv)
+        if known is None:  # a dense batch takes ~1 ms; a conv net's, 30-150 times that
+            batches = 1 if conv else max(1, int(SLICE_S / DENSE_BATCH_S))
+        else:
+            batches = max(1, int(SLICE_S / known))
         t0 = time.perf_counter()
         row = self.session.train_slice(batches)
         per = (time.perf_counter() - t0) / batches
-        if row is None:  # a slice that did not end an epoch (no evaluation): its speed
+        if row is None:  # only time the slices that did not end an epoch (no evaluation)
             self._per_batch = per if known is None else 0.7 * known + 0.3 * per
-        elif known is None or per > known:
-            # It ended an epoch, so it also evaluated: an upper bound, kept only
-            # if the estimate was lower (a small subset ends an epoch every slice,
-            # and a conv net's slices must not stay sized for a dense net's batches).
+        elif known is None and conv:  # one conv batch was a whole epoch: still a measure
             self._per_batch = per
         self._refresh(epoch_done=row is not None)
         return None
@@ -277,6 +286,12 @@ class MnistPage(TrainingPage):
         self.frames.resync()
         self._cell = None
 
+    def hide(self, names) -> None:
+        super().hide(names)
+        self.frames.hidden = frozenset(n for n in names if n in DIGIT_HIDEABLE)
+        self.frames.invalidate()
+        self._render()
+
     def show_only(self, parts) -> None:
         super().show_only(parts)
         self.frames.parts = tuple(p for p in DIGIT_PARTS if p in parts)
@@ -286,18 +301,20 @@ class MnistPage(TrainingPage):
 
     def _config_changed(self, *events) -> None:
         if max(EFFECTS[e.name] for e in events) >= Effect.NETWORK:
+            self._per_batch = None  # (a conv net after a dense one: its batches cost more)
             self.frames.resync()
             self._cell = None
         self._refresh_all()
 
     def _predict_one(self, image: np.ndarray) -> np.ndarray:
-        return self.session.model.predict(image[None])[0]
+        return self.session.model.predict(self.session.inputs(image[None]))[0]
 
     # ------------------------------------------------------------------ render
     def scene_sent(self) -> None:
         """A new scene clears the browser's views: send the weights and the
         test-set views of the pass already made with the next frame."""
         self.frames.weights_changed(self.session)
+        self.frames.augmented_changed(self.session)  # (a new augment knob: a new scene)
         if self._test is not None:
             self.frames.test_pass_changed(self._test)
             self._show_gallery()
@@ -315,6 +332,8 @@ class MnistPage(TrainingPage):
         if epoch_done or now - self._weights_at > WEIGHTS_EVERY_S:
             self.frames.weights_changed(self.session)
             self._weights_at = now
+        if epoch_done:  # each epoch trains on fresh copies (seeded by the epoch)
+            self.frames.augmented_changed(self.session)
         if test_views:
             # The test-set views cost ~50 ms each: spread them over the next
             # ticks so that no tick keeps a click waiting for long. On a small

@@ -34,6 +34,9 @@ class Mode:
     #: What else the shell hands a page of this mode: the URL's warnings,
     #: whether the stage has its own websocket.
     extras: tuple[str, ...] = ()
+    #: The knobs a page of this mode starts from, as a URL query, under the
+    #: link's own (""): the class defaults, or the data set's).
+    query: str = ""
 
     @property
     def page(self) -> type:
@@ -43,12 +46,17 @@ class Mode:
 
     def default_config(self) -> Config:
         """The Config a page of this mode starts from when the URL gave none."""
+        if self.query:
+            return Config.from_query(self.query)[0]
         return Config() if self.dataset is None else Config(dataset=self.dataset)
 
     def build(self, config: Config, theme: Any, **context: Any) -> Any:
         """A page of this mode; ``context`` holds what the shell has for any
-        page (``warnings``, ``live_socket``), of which it takes its ``extras``."""
-        return self.page(config, theme=theme, **{k: context[k] for k in self.extras})
+        page (``warnings``, ``live_socket``, ``queries``: the
+        other pages' knobs), of which it takes its ``extras``."""
+        return self.page(
+            config, theme=theme, **{k: context[k] for k in self.extras if k in context}
+        )
 
 
 #: Every mode, the default first.
@@ -62,6 +70,15 @@ MODES: Mapping[str, Mode] = MappingProxyType(
             "playground.ui.mnist_page:MnistPage",
             dataset=MNIST,
             extras=("warnings", "live_socket"),
+        ),
+        "experiments": Mode(
+            "Experiments",
+            "playground.ui.experiments_page:ExperimentsPage",
+            extras=("warnings", "queries"),
+            # the spiral with sin features learns in a few hundred epochs, and its
+            # accuracy depends on the learning rate and the L2 rate the page varies
+            query="dataset=spiral&hidden=8,8&features=x1,x2,sinx1,sinx2"
+            "&regularization=l2&validation_ratio=20",
         ),
     }
 )

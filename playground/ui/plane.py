@@ -26,6 +26,7 @@ from playground.ui.declare import ITSELF, PageDeclaration
 from playground.ui.inside import VIEWS
 from playground.ui.inside_controls import LABEL as INSIDE_LABEL
 from playground.ui.inside_controls import InsideControls
+from playground.ui.pins import LABEL as PIN_LABEL
 from playground.ui.scene import STAGE_HIDEABLE, STAGE_PARTS, FrameBuilder
 from playground.ui.stage import Stage
 from playground.ui.theme import Theme, with_tip
@@ -46,7 +47,7 @@ SPEED_LABEL = "Epochs per frame"
 BRUSH_LABEL = "Click adds"
 ERASE_RADIUS = 0.6
 TOP_KNOBS = ("learning_rate", "activation", "regularization", "reg_rate", "problem", "optimizer")
-DATA_KNOBS = ("train_ratio", "validation_ratio", "noise", "batch_size", "n_classes")
+DATA_KNOBS = ("train_ratio", "validation_ratio", "noise", "batch_size", "n_classes", "standardize")
 #: Knobs in the "More knobs" card under the network (the lessons use them too).
 MORE_KNOBS = (
     "n_samples",
@@ -108,7 +109,12 @@ class Playground(TrainingPage):
             **dict.fromkeys(STAGE_PARTS, ITSELF),
             **dict.fromkeys(VIEWS, ITSELF),
         },
-        labels={"speed": SPEED_LABEL, "brush": BRUSH_LABEL, "views": INSIDE_LABEL},
+        labels={
+            "speed": SPEED_LABEL,
+            "brush": BRUSH_LABEL,
+            "views": INSIDE_LABEL,
+            "pins": PIN_LABEL,
+        },
     )
 
     def __init__(
@@ -338,6 +344,8 @@ class Playground(TrainingPage):
             self._pump()  # (autoplay: playing before the browser was listening)
         elif kind == "resync":
             self.frames.resync()
+        elif self.pin_message(kind):
+            pass
         elif kind in _ACTIONS:
             self._in_doc(partial(self._act, kind, message))
 

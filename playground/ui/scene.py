@@ -22,8 +22,17 @@ import numpy as np
 from playground.data import FEATURES, feature_matrix, grid_points
 from playground.data.features import EXTENT
 from playground.experiment import Session
-from playground.ui.frame import Section, pack, quantize
+from playground.ui.frame import (
+    HISTORY_COLUMNS,
+    POINT_SIDES,
+    READOUT_COLUMNS,
+    Section,
+    pack,
+    quantize,
+)
 from playground.ui.inside import Views
+from playground.ui.pins import LABEL as PIN_LABEL
+from playground.ui.pins import MAX_PINS, Pins
 from playground.ui.theme import (
     Theme,
     class_colors,
@@ -43,9 +52,8 @@ SHOWN_UNITS = 8
 #: The parts of the page the stage draws (an embedded page's ``show=`` picks among them).
 STAGE_PARTS = ("network", "output", "loss")
 #: What ``hide=`` can take away inside the stage: the layer and neuron buttons,
-#: the weight editor, and the inputs that are switched off.
-STAGE_HIDEABLE = ("layers", "editor", "features")
-_HISTORY = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+#: the weight editor, the inputs that are switched off, and the pin buttons.
+STAGE_HIDEABLE = ("layers", "editor", "features", "pins")
 
 
 def feature_tiles(resolution: int) -> np.ndarray:
@@ -58,10 +66,30 @@ def feature_tiles(resolution: int) -> np.ndarray:
 
 class LossRows:
     """The loss rows the browser has, so each frame carries only the new ones,
-    and the readouts (both pages' stages draw them alike)."""
+    the readouts, and what else the charts show: the validation curve, the
+    baselines beside the readouts and the pinned runs (both pages' stages draw
+    them alike, in core.js)."""
 
     def __init__(self):
         self.sent = 0
+        self.pins = Pins()
+
+    def key(self, session: Session) -> tuple:
+        """What the charts' part of a scene depends on (a new scene when it changes)."""
+        base = session.baselines()
+        labels = tuple(self.pins.labels(session.config))
+        return (session.config.validation_ratio > 0, tuple(base.items()), self.pins.version, labels)
+
+    def scene(self, session: Session) -> dict:
+        """The charts' part of a scene: whether there is a validation curve, the
+        baselines, and the pinned runs with their labels."""
+        return {
+            "validation": session.config.validation_ratio > 0,
+            "baselines": session.baselines(),
+            "pins": self.pins.scene(session.config),
+            "pin_label": PIN_LABEL,
+            "max_pins": MAX_PINS,
+        }
 
     def resync(self) -> None:
         """Send every row again with the next frame (a new scene, the browser asked)."""
@@ -77,14 +105,13 @@ class LossRows:
             self.sent = 0
         start = self.sent
         if len(history) > start:
-            cols = [history.column(k, start) for k in _HISTORY]
+            cols = [history.column(k, start) for k in HISTORY_COLUMNS]
             out[Section.HISTORY] = np.stack(cols, axis=1).ravel()
             self.sent = len(history)
         elif start == 0:
             out[Section.HISTORY] = np.zeros(0)
-        last = session.current or {}
-        keys = ("test_loss", "train_loss", "test_accuracy", "train_accuracy")
-        out[Section.READOUT] = np.array([_number(last.get(k)) for k in keys] + [float(start)])
+        last = {**(session.current or {}), "start": start}
+        out[Section.READOUT] = np.array([_number(last.get(k)) for k in READOUT_COLUMNS])
         return out
 
 
@@ -135,6 +162,7 @@ class FrameBuilder:
             self.show_test,
             self.views.shown,
             self.views.layer,
+            *self.losses.key(session),
         )
         if key == self._key:
             return None
@@ -177,6 +205,7 @@ class FrameBuilder:
             "hide": sorted(self.hidden),
             "parts": list(self.parts),
             "views": self.views.scene(session),
+            **self.losses.scene(session),
         }
 
     # ----------------------------------------------------------------- frames
@@ -198,8 +227,10 @@ class FrameBuilder:
         sections[Section.BIASES] = np.concatenate([b[:SHOWN_UNITS] for _, b in weights])
         sections.update(self.losses.sections(session))
         if self._points_due:
+            side = np.where(session.is_train, POINT_SIDES["train"], POINT_SIDES["test"])
+            side[session.is_validation] = POINT_SIDES["validation"]
             sections[Section.POINTS] = np.column_stack(
-                [session.points, session.labels, session.is_train]
+                [session.points, session.labels, side]
             ).ravel()
             self._points_due = False
         if self._tiles_due:

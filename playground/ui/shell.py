@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import panel as pn
 import param
@@ -19,7 +19,7 @@ from panel.io.resources import _env as PANEL_TEMPLATES
 from panel.reactive import ReactiveHTML
 
 from playground.data import MAX_BYTES
-from playground.experiment import KNOBS, Config
+from playground.experiment import KNOBS, Config, make_plan
 from playground.experiment.lessons import LESSONS, merge_query
 from playground.ui.options import IDLE_MINUTES, PageOptions, split_query
 from playground.ui.pages import DEFAULT_MODE, MODES, hide_warnings, mode_of
@@ -233,7 +233,8 @@ class Shell(pn.viewable.Viewer):
             button_type="primary",
             button_style="outline",
             margin=(6, 10),
-            description="The 2-D playground, or training on real handwritten digits (MNIST).",
+            description="The 2-D playground, training on real handwritten digits (MNIST), "
+            "or experiments: many trainings at once, to search for good knobs.",
         )
         self.copy_link = pn.widgets.Button(
             label="Copy link",
@@ -343,6 +344,7 @@ class Shell(pn.viewable.Viewer):
                 self.theme,
                 warnings=self._warnings,
                 live_socket=self._live_socket,
+                queries=self._queries,
             )
             page.hide(self.options.hide)
             if self.options.embed:
@@ -351,6 +353,11 @@ class Shell(pn.viewable.Viewer):
             page.config.param.watch(lambda *events: self._sync_url(), list(KNOBS), precedence=30)
             self.pages[mode] = page
         return self.pages[mode]
+
+    def _queries(self) -> dict[str, str]:
+        """Each page built so far (mode -> its knobs as a URL query), for a page
+        that starts from another's settings (the Experiments page's base)."""
+        return {key: page.config.to_query() for key, page in self.pages.items()}
 
     def show(self, mode: str) -> None:
         for key, page in self.pages.items():
@@ -386,7 +393,12 @@ class Shell(pn.viewable.Viewer):
             mode = mode_of(config)
             page = self.page(mode)
             page.set_playing(False)
-            page.config.param.update(**config.values())
+            values = config.values()
+            # The data set and conv layers first: they move the knobs still at their
+            # defaults, and only then do the lesson's own values land (in one update
+            # a value equal to the old default, sgd on MNIST, would be moved too).
+            page.config.param.update(dataset=values.pop("dataset"), conv=values.pop("conv"))
+            page.config.param.update(**values)
             page.session.reset()
             page.redraw()
             self.show(mode)
@@ -523,12 +535,8 @@ def create_app(
         else:
             warnings.append(f"no lesson {options.lesson[:40]!r}; see the Lesson menu")
             options.lesson = ""
-    # A mode that owns a data set (mnist) reads the link's knobs on that data set,
-    # so that ?mode=mnist&conv=8,16 builds a conv net without a note that conv
-    # layers need images (the knobs were checked against the 2-D default first).
-    owned = MODES[options.mode].dataset
-    if owned is not None and "dataset" not in dict(parse_qsl(knobs)):
-        knobs = urlencode({"dataset": owned}) + (f"&{knobs}" if knobs else "")
+    if MODES[options.mode].query:  # the mode's own start, under the link's knobs
+        knobs = merge_query(MODES[options.mode].query, knobs)
     config, more = Config.from_query(knobs)
     warnings += more
     pn.config.theme = "dark" if options.theme == "dark" else "default"  # this session's widgets
@@ -537,7 +545,12 @@ def create_app(
     if MODES[owner].dataset is not None:
         options.mode = owner
     elif MODES[options.mode].dataset is not None:
+        # The parser's notes were about the data set the mode replaces ("conv layers
+        # need images" for ?mode=mnist&conv=8): say those of the one it trains on.
+        stale = set(make_plan(config).notes)
         config.dataset = MODES[options.mode].dataset
+        warnings = [w for w in warnings if w not in stale]
+        warnings += [n for n in make_plan(config).notes if n not in warnings]
     warnings += hide_warnings(options.mode, options.hide)
     idle = IDLE_MINUTES if idle_minutes is None else idle_minutes
     return Shell(options, config, warnings, idle_minutes=idle, live_socket=live_socket)

@@ -32,7 +32,15 @@ import param
 from panel.custom import JSComponent
 
 from playground.ui.channel import CHANNELS, ROUTE, dumps
-from playground.ui.frame import MAX_SECTIONS, SECTION_DTYPES, Section, dtype_code
+from playground.ui.frame import (
+    HISTORY_COLUMNS,
+    MAX_SECTIONS,
+    POINT_SIDES,
+    READOUT_COLUMNS,
+    SECTION_DTYPES,
+    Section,
+    dtype_code,
+)
 
 #: The stages' ES modules: what all share, then each page's own.
 JS = Path(__file__).parent / "js"
@@ -44,11 +52,20 @@ def module(*page_js: str) -> str:
     files. Plain concatenation: no build step, no Node."""
     sections = ", ".join(f"{s.name}: {s.value}" for s in Section)
     dtypes = ", ".join(f"{s.value}: {dtype_code(dt)}" for s, dt in SECTION_DTYPES.items())
+
+    def table(names) -> str:
+        return "{" + ", ".join(f"{n}: {i}" for i, n in enumerate(names)) + "}"
+
     head = (
         "// Written by stage.py from frame.py.\n"
         f"const SECTION = {{{sections}}};\n"
         f"const SECTION_DTYPE = {{{dtypes}}};\n"
-        f"const MAX_SECTIONS = {MAX_SECTIONS};\n\n"
+        f"const MAX_SECTIONS = {MAX_SECTIONS};\n"
+        f"const HISTORY = {table(HISTORY_COLUMNS)};\n"
+        f"const HISTORY_WIDTH = {len(HISTORY_COLUMNS)};\n"
+        f"const READOUT = {table(READOUT_COLUMNS)};\n"
+        f"const READOUT_WIDTH = {len(READOUT_COLUMNS)};\n"
+        f"const SIDE = {{{', '.join(f'{k}: {v}' for k, v in POINT_SIDES.items())}}};\n\n"
     )
     return head + "\n".join((JS / name).read_text() for name in ("core.js", *page_js))
 

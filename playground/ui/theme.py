@@ -21,6 +21,8 @@ POSITIVE = "#0877bd"  # blue: class +1, positive weights
 #: Loss curves: test solid and dark, training dashed and grey (page, export).
 TEST_COLOR = "#111111"
 TRAIN_COLOR = "#8c8c8c"
+#: The validation curve: its own hue, apart from the classes' orange and blue.
+VALIDATION_COLOR = "#9b4dca"
 #: The decision-boundary heatmap is drawn a little transparent so the points on it
 #: stand out (page and export alike).
 HEAT_ALPHA = 0.7
@@ -160,7 +162,8 @@ def point_colors(theme: Theme, kind: str, n_classes: int, labels: np.ndarray) ->
 def stage_colors(theme: Theme) -> dict[str, str]:
     """The colours a live stage draws with (both pages' scenes send these; the
     stage sets them as CSS variables): the theme's, and the curves' test and
-    training colours (the test curve takes the text colour on the dark page)."""
+    training colours (the test curve takes the text colour on the dark page) and
+    the validation colour."""
     return {
         "background": theme.background,
         "panel": theme.panel,
@@ -169,6 +172,7 @@ def stage_colors(theme: Theme) -> dict[str, str]:
         "grid": theme.grid,
         "test": theme.text if theme.name == "dark" else TEST_COLOR,
         "train": TRAIN_COLOR,
+        "validation": VALIDATION_COLOR,
     }
 
 

@@ -246,6 +246,27 @@ class TrainingPage(pn.viewable.Viewer):
     def scene_sent(self) -> None:
         """A new scene went to the browser (a page resends what it keeps)."""
 
+    def pin_run(self) -> None:
+        """Keep the current run's curves on the chart while the next one trains."""
+        try:
+            self.frames.losses.pins.pin(self.session)
+        except ValueError as err:
+            self._notify(str(err))
+            return
+        self._render()
+
+    def clear_pins(self) -> None:
+        """Take every pinned run off the chart."""
+        self.frames.losses.pins.clear()
+        self._render()
+
+    def pin_message(self, kind: str) -> bool:
+        """Handle a stage's ``pin``/``unpin`` message (in the document); whether it was one."""
+        action = {"pin": self.pin_run, "unpin": self.clear_pins}.get(kind)
+        if action is not None:
+            self._in_doc(action)
+        return action is not None
+
     def open_views(self, names) -> None:
         """Open these views inside the network, if the page has them (a lesson asks)."""
 

@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from playground.data import FEATURES
 from playground.experiment import Config
 from playground.ui.inside_controls import LABEL as INSIDE_LABEL
+from playground.ui.pins import LABEL as PIN_LABEL
 from playground.ui.plane import BRUSH_LABEL, MORE_KNOBS, SPEED_LABEL, Playground
 from tests.browser.test_page import _edge_x1_to_first_neuron, open_page
 
@@ -66,6 +67,7 @@ PART_PROBES: dict[str, Probe] = {
     "editor": editor,
     "features": button(FEATURES["x1sq"].label),  # an input that is off by default
     "views": text(f"{INSIDE_LABEL}:"),
+    "pins": button(PIN_LABEL),
 }
 
 

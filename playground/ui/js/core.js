@@ -10,7 +10,8 @@
 // frames and never a backlog. Frames travel on the page's own websocket when the
 // server offers one (channel.py), else through Bokeh's message API.
 //
-// SECTION, SECTION_DTYPE and MAX_SECTIONS come from frame.py, written above this file.
+// SECTION, SECTION_DTYPE, MAX_SECTIONS, the HISTORY and READOUT column tables and
+// SIDE (a point's side) come from frame.py, written above this file.
 
 const DTYPES = {1: [Uint8Array, 1], 2: [Float32Array, 4], 3: [Float64Array, 8]};
 const MAGIC = 0x31464750; // "PGF1" read as a little-endian uint32
@@ -51,8 +52,13 @@ button.pg:disabled { opacity: .4; cursor: default; }
   box-shadow: 0 1px 4px rgba(0,0,0,.25); display: none; }
 .counter { font-variant-numeric: tabular-nums; }
 .counter b { font-weight: 600; }
-.readout { display: flex; flex-wrap: wrap; gap: 2px 14px; margin: 2px 0 6px; font-variant-numeric: tabular-nums; }
+.readout { margin: 2px 0 6px; font-variant-numeric: tabular-nums; }
+.readout .line { display: flex; flex-wrap: wrap; gap: 0 9px; }
 .readout b { font-weight: 600; }
+.readout .base { color: var(--muted); font-size: .92em; align-self: center; }
+.pins { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; }
+.pins button.pg { font-size: 12px; padding: 1px 6px; }
+.pinned { color: var(--muted); font-size: 12px; margin-top: 4px; }
 .chart { position: relative; margin-top: 4px; }
 .chart canvas { display: block; }
 .hidden { display: none !important; }
@@ -213,31 +219,91 @@ class LiveStage {
     if (n !== null && s.length !== n) throw new Error(`section ${id} has ${s.length} values, not ${n}`);
   }
 
-  // New loss rows (epoch, train/test loss, train/test accuracy) from the HISTORY
-  // section; `start` is where they begin in the server's history.
+  // New loss rows (HISTORY columns) from the HISTORY section; `start` is where
+  // they begin in the server's history.
   takeHistory(rows, start) {
     if (start === 0) this.history = [];
     if (start !== this.history.length) { this.send({t: "resync"}); return; }
-    for (let i = 0; i < rows.length; i += 5) this.history.push(Array.from(rows.subarray(i, i + 5)));
+    for (let i = 0; i < rows.length; i += HISTORY_WIDTH) this.history.push(Array.from(rows.subarray(i, i + HISTORY_WIDTH)));
   }
 
-  // The readouts under the counter: test and training loss, test accuracy.
+  // The readouts under the counter: test, validation and training loss, test and
+  // validation accuracy, and the baselines to read them against.
   buildReadout(parent) {
+    // one line for the losses, one for the accuracies
     this.readout = el("div", "readout", parent);
-    this.readout.innerHTML = "<span>Test loss <b id='test-loss'>–</b></span>"
-      + "<span>Training loss <b id='train-loss'>–</b></span>"
-      + "<span class='acc'>Test accuracy <b id='test-accuracy'>–</b></span>";
+    this.readout.innerHTML = "<div class='line loss'>"
+      + "<span>Test loss <b id='test-loss'>–</b></span>"
+      + "<span class='val'>validation <b id='validation-loss'>–</b></span>"
+      + "<span>training <b id='train-loss'>–</b></span></div>"
+      + "<div class='line acc'>"
+      + "<span>Test accuracy <b id='test-accuracy'>–</b></span>"
+      + "<span class='val'>validation <b id='validation-accuracy'>–</b></span>"
+      + "<span class='base' id='baselines'></span></div>";
     this.readTest = this.readout.querySelector("#test-loss");
     this.readTrain = this.readout.querySelector("#train-loss");
     this.readAcc = this.readout.querySelector("#test-accuracy");
+    this.readValLoss = this.readout.querySelector("#validation-loss");
+    this.readValAcc = this.readout.querySelector("#validation-accuracy");
+    this.readBase = this.readout.querySelector("#baselines");
   }
 
-  // A READOUT section: test loss, training loss, test accuracy (then training
-  // accuracy and where the new loss rows start, which are not written here).
+  // What a scene says about the readouts: accuracy only for classes, validation
+  // only when points are held out, and the baselines ("chance 50% · most
+  // frequent 52%"; for regression the loss of always answering the mean).
+  readoutScene(scene) {
+    const regression = scene.kind === "regression";
+    this.readout.querySelector(".acc").classList.toggle("hidden", regression);
+    for (const span of this.readout.querySelectorAll(".val")) span.classList.toggle("hidden", !scene.validation);
+    // beside the accuracy, or for regression beside the loss
+    this.readout.querySelector(regression ? ".loss" : ".acc").appendChild(this.readBase);
+    const b = scene.baselines || {}, pct = (v) => `${(100 * v).toFixed(0)}%`;
+    const words = [];
+    if (Number.isFinite(b.chance)) words.push(`chance ${pct(b.chance)}`);
+    if (Number.isFinite(b.most_frequent)) words.push(`most frequent ${pct(b.most_frequent)}`);
+    if (Number.isFinite(b.mean_loss)) words.push(`mean predictor loss ${fmtLoss(b.mean_loss)}`);
+    this.readBase.textContent = words.join(" · ");
+    this.readBase.title = regression
+      ? "The test loss of always answering the training points' mean: a model must do better."
+      : "Chance: guessing a class at random. Most frequent: always answering the most "
+        + "frequent training class, scored on the test points. A model must do better.";
+    this.readBase.classList.toggle("hidden", !words.length);
+  }
+
+  // A READOUT section (READOUT columns): the losses and accuracies now.
   paintReadout(r) {
-    this.readTest.textContent = fmtLoss(r[0]);
-    this.readTrain.textContent = fmtLoss(r[1]);
-    this.readAcc.textContent = Number.isFinite(r[2]) ? `${(100 * r[2]).toFixed(1)}%` : "–";
+    const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : "–");
+    this.readTest.textContent = fmtLoss(r[READOUT.test_loss]);
+    this.readTrain.textContent = fmtLoss(r[READOUT.train_loss]);
+    this.readAcc.textContent = pct(r[READOUT.test_accuracy]);
+    this.readValLoss.textContent = fmtLoss(r[READOUT.validation_loss]);
+    this.readValAcc.textContent = pct(r[READOUT.validation_accuracy]);
+  }
+
+  // Pin the run now training (its curves stay, faded, while the next one
+  // trains) and clear the pins: buttons in `parent`; under the curves (`below`)
+  // what each pin differs in, while there are pins.
+  buildPins(parent, below = parent) {
+    this.pinRow = el("span", "pins pg-pins", parent);
+    this.pinButton = el("button", "pg", this.pinRow, "Pin this run");
+    this.pinButton.onclick = () => this.send({t: "pin"});
+    this.unpinButton = el("button", "pg", this.pinRow, "Clear pins");
+    this.unpinButton.title = "Take the pinned runs off the charts.";
+    this.unpinButton.onclick = () => this.send({t: "unpin"});
+    this.pinList = el("div", "pinned pg-pinned", below);
+  }
+
+  pinScene(scene) {
+    const pins = scene.pins || [];
+    const hidden = (scene.hide || []).includes("pins");
+    this.pinRow.classList.toggle("hidden", hidden);
+    this.pinList.classList.toggle("hidden", hidden || !pins.length);
+    this.pinButton.textContent = scene.pin_label;
+    this.pinButton.title = `Keep this run's curves on the charts, faded, while the next run trains `
+      + `(change a knob: the same seed gives the same data and initial weights). Up to ${scene.max_pins}; `
+      + "the oldest goes first.";
+    this.unpinButton.disabled = !pins.length;
+    this.pinList.textContent = pins.length ? `pinned: ${pins.map((p, i) => `${i + 1}) ${p.label}`).join(" · ")}` : "";
   }
 
   applyColors(scene) {
@@ -287,19 +353,36 @@ class LiveStage {
     const ctx = c.canvas.getContext("2d");
     ctx.clearRect(0, 0, W, H);
     const k = sc.scale, left = Math.round(40 * k), top = Math.round(16 * k), bottom = H - Math.round(14 * k), right = W - 4;
-    const col = c.metric === "loss" ? [2, 1] : [4, 3]; // test, train
+    const loss = c.metric === "loss";
+    // the curves drawn: [column, colour, dash, legend word]
+    const curves = [
+      [loss ? HISTORY.test_loss : HISTORY.test_accuracy, sc.colors.test, [], "— test"],
+      ...(sc.validation ? [[loss ? HISTORY.validation_loss : HISTORY.validation_accuracy,
+        sc.colors.validation, [1.5 * k, 2.5 * k], "··· validation"]] : []),
+      [loss ? HISTORY.train_loss : HISTORY.train_accuracy, sc.colors.train, [5, 3], "- - training"],
+    ];
+    const pins = (sc.pins || []).map((p) => p.rows);
     ctx.font = `${Math.round(11 * k)}px sans-serif`;
     ctx.fillStyle = sc.colors.muted;
-    ctx.fillText(c.metric === "loss" ? "Loss" : "Accuracy", left, top - 4);
+    ctx.fillText(loss ? "Loss" : "Accuracy", left, top - 4);
     let lo = Infinity, hi = -Infinity;
-    if (c.metric === "accuracy") { lo = 0; hi = 1; }
-    else for (const row of h) for (const j of col) if (Number.isFinite(row[j])) { lo = Math.min(lo, row[j]); hi = Math.max(hi, row[j]); }
+    if (!loss) { lo = 0; hi = 1; }
+    else {
+      for (const rows of [h, ...pins]) {
+        for (const row of rows) {
+          for (const [j] of curves) if (Number.isFinite(row[j])) { lo = Math.min(lo, row[j]); hi = Math.max(hi, row[j]); }
+        }
+      }
+    }
     if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
     if (hi - lo < 0.1 * Math.max(Math.abs(lo), Math.abs(hi), 1e-9)) {
       const mid = (lo + hi) / 2, least = 0.1 * Math.max(Math.abs(lo), Math.abs(hi)) || 0.1;
       lo = Math.max(0, mid - least / 2); hi = lo + least;
     }
-    const e0 = h.length ? h[0][0] : 0, e1 = h.length > 1 ? h[h.length - 1][0] : e0 + 1;
+    // the epochs: the run's, and a pinned run's if longer (both on one axis)
+    const e0 = h.length ? h[0][HISTORY.epoch] : 0;
+    let e1 = h.length > 1 ? h[h.length - 1][HISTORY.epoch] : e0 + 1;
+    for (const rows of pins) if (rows.length) e1 = Math.max(e1, rows[rows.length - 1][HISTORY.epoch]);
     const sx = (e) => left + ((e - e0) / (e1 - e0 || 1)) * (right - left);
     const sy = (v) => bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top);
     ctx.strokeStyle = sc.colors.grid;
@@ -320,31 +403,57 @@ class LiveStage {
       ctx.beginPath(); ctx.moveTo(left, sy(sc.chance)); ctx.lineTo(right, sy(sc.chance)); ctx.stroke();
       ctx.setLineDash([]);
     }
-    const step = Math.max(1, Math.floor(h.length / (right - left)));
-    [[col[0], sc.colors.test, []], [col[1], sc.colors.train, [5, 3]]].forEach(([j, color, dash]) => {
-      ctx.strokeStyle = color; ctx.lineWidth = 2 * k; ctx.setLineDash(dash);
+    // One curve: its last point drawn (where a pin's label goes), or null.
+    const line = (rows, j, color, dash, width) => {
+      const step = Math.max(1, Math.floor(rows.length / (right - left)));
+      ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(dash);
       ctx.beginPath();
-      let pen = false;
-      for (let i = 0; i < h.length; i += step) {
-        const v = h[i][j];
+      let pen = false, end = null;
+      for (let i = 0; i < rows.length; i += step) {
+        const v = rows[i][j];
         if (!Number.isFinite(v)) { pen = false; continue; }
-        const x = sx(h[i][0]), y = Math.max(top, Math.min(bottom, sy(v)));
+        const x = sx(rows[i][HISTORY.epoch]), y = Math.max(top, Math.min(bottom, sy(v)));
         if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
         pen = true;
+        end = [x, y];
       }
       ctx.stroke();
-    });
+      return end;
+    };
+    // the pinned runs first, faded, each marked at the end of its first curve with
+    // its number (the list under the charts says what differed), or with the
+    // whole label where a lone pin's label fits
+    ctx.globalAlpha = 0.35;
+    const ends = pins.map((rows) => curves.map(([j, color, dash]) => line(rows, j, color, dash, 1.5 * k))[0]);
+    ctx.globalAlpha = 1;
     ctx.setLineDash([]);
+    ctx.fillStyle = sc.colors.muted;
+    ctx.font = `${Math.round(10 * k)}px sans-serif`;
+    ctx.textAlign = "left";
+    ends.forEach((end, i) => {
+      if (!end) return;
+      const whole = `${i + 1}) ${sc.pins[i].label}`;
+      const text = pins.length === 1 && ctx.measureText(whole).width <= 0.6 * (right - left) ? whole : `${i + 1}`;
+      const w = ctx.measureText(text).width;
+      ctx.fillText(text, Math.max(left + 2, Math.min(end[0] - w, right - w)), Math.max(top + 9 * k, end[1] - 3));
+    });
+    const drawn = curves.filter(([j, color, dash]) => line(h, j, color, dash, 2 * k) !== null);
+    ctx.setLineDash([]);
+    // what a reader (or a browser test) can check without reading pixels
+    c.canvas.dataset.curves = drawn.map((cv) => cv[3].split(" ").pop()).join(",");
+    c.canvas.dataset.pins = String(ends.filter(Boolean).length);
     // the legend, top right, where it clears the title (a narrow chart at a
     // presenter's scale has no room: the other chart's legend says the same)
     ctx.font = `${Math.round(11 * k)}px sans-serif`;
-    const title = ctx.measureText(c.metric === "loss" ? "Loss" : "Accuracy").width;
-    const train = ctx.measureText("- - training").width, gap = 10 * k;
-    const test = ctx.measureText("— test").width;
-    if (left + title + gap + test + gap + train <= right) {
+    const title = ctx.measureText(loss ? "Loss" : "Accuracy").width, gap = 10 * k;
+    const widths = curves.map((cv) => ctx.measureText(cv[3]).width);
+    if (left + title + widths.reduce((a, w) => a + gap + w, 0) <= right) {
       ctx.textAlign = "right";
-      ctx.fillStyle = sc.colors.test; ctx.fillText("— test", right - train - gap, top - 4);
-      ctx.fillStyle = sc.colors.train; ctx.fillText("- - training", right, top - 4);
+      let x = right;
+      for (let i = curves.length - 1; i >= 0; i--) {
+        ctx.fillStyle = curves[i][1]; ctx.fillText(curves[i][3], x, top - 4);
+        x -= widths[i] + gap;
+      }
       ctx.textAlign = "left";
     }
     // hover: the values at the epoch under the mouse
@@ -355,8 +464,9 @@ class LiveStage {
       const row = h[best];
       ctx.strokeStyle = sc.colors.muted; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(sx(row[0]), top); ctx.lineTo(sx(row[0]), bottom); ctx.stroke();
-      const v = (x) => (c.metric === "accuracy" ? (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–") : fmtLoss(x));
-      c.tip.textContent = `epoch ${Math.round(row[0])}: test ${v(row[col[0]])}, training ${v(row[col[1]])}`;
+      const v = (x) => (!loss ? (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "–") : fmtLoss(x));
+      const said = curves.map(([j, , , word]) => `${word.split(" ").pop()} ${v(row[j])}`);
+      c.tip.textContent = `epoch ${Math.round(row[HISTORY.epoch])}: ${said.join(", ")}`;
       c.tip.style.display = "block";
       c.tip.style.left = `${Math.min(W - c.tip.offsetWidth, Math.max(0, c.hoverX - c.tip.offsetWidth / 2))}px`;
       c.tip.style.top = `${H + 2}px`;

@@ -44,6 +44,7 @@ class DigitsStage extends LiveStage {
     this.gallery = null;
     this.cellHover = null;
     this.filters = null; // a conv net's first-layer kernels (uint8)
+    this.augmented = null; // training images then their augmented copies (uint8)
     this.maps = null; // {images: uint8 feature maps, digits: [index, true, guess, p] rows}
     this.scratch = {}; // a small canvas per map size (maps are painted 1:1, then scaled)
   }
@@ -51,12 +52,12 @@ class DigitsStage extends LiveStage {
   check(s) {
     const sc = this.scene, need = LiveStage.need, px = sc.side * sc.side;
     need(s, SECTION.PROGRESS, 1, true);
-    need(s, SECTION.READOUT, 5, true);
+    need(s, SECTION.READOUT, READOUT_WIDTH, true);
     need(s, SECTION.WEIGHT_IMAGES, sc.units * px);
     need(s, SECTION.CONFUSION, sc.n_classes * sc.n_classes);
     need(s, SECTION.PER_CLASS, 3 * sc.n_classes);
     need(s, SECTION.PICK, 5);
-    if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % 5) throw new Error("history rows come in fives");
+    if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % HISTORY_WIDTH) throw new Error("history rows are cut short");
     const g = s[SECTION.GALLERY], q = s[SECTION.GUESSES];
     if (Boolean(g) !== Boolean(q) || Boolean(g) !== Boolean(s[SECTION.PICK])) throw new Error("a gallery comes whole");
     if (g && (g.length % px || q.length !== (g.length / px) * 7)) throw new Error("a guess for every digit");
@@ -65,6 +66,10 @@ class DigitsStage extends LiveStage {
     const cv = sc.conv;
     need(s, SECTION.FILTERS, cv ? cv.filters * cv.kernel * cv.kernel : 0);
     const m = s[SECTION.FEATURE_MAPS], d = s[SECTION.MAP_DIGITS];
+    const a = s[SECTION.AUGMENTED];
+    if (a && (!sc.augment.length || !a.length || a.length % (2 * px) || a.length > 2 * sc.augmented * px)) {
+      throw new Error("augmented images come in pairs, while augmentation is on");
+    }
     if (m || d) {
       if (!cv) throw new Error("feature maps of a network without conv layers");
       if (!m || !d || !d.length || d.length % 4 || d.length > 8) throw new Error("feature maps come with their digits");
@@ -94,6 +99,7 @@ class DigitsStage extends LiveStage {
     this.lossPart = el("div", "pg-chart", this.trainCol);
     this.chart(this.lossPart, "loss");
     this.chart(this.lossPart, "accuracy");
+    this.buildPins(this.lossPart);
     this.perPart = el("div", "", this.trainCol);
     this.perPart.innerHTML = "<div class='title'><b>Per class</b> <small>(test set, %)</small></div>";
     this.perTable = el("table", "per", this.perPart);
@@ -132,6 +138,10 @@ class DigitsStage extends LiveStage {
     this.galGrid = el("div", "grid pg-gallery", this.galPart);
     this.galCanvas = el("canvas", "", this.galGrid);
     this.galCanvas.addEventListener("click", (e) => this.galClick(e));
+    // a few training images over their augmented copies (augmentation on)
+    this.augPart = el("div", "pg-augmented", this.rightCol);
+    this.augTitle = el("div", "title", this.augPart);
+    this.augCanvas = el("canvas", "", this.augPart);
     this.summaryPart = el("div", "pg-summary", this.rightCol);
     this.summaryPart.innerHTML = "<div class='title'><b>Model summary</b> <small>(each layer's output for one image; parameters are what training changes)</small></div>";
     this.summaryTable = el("table", "summary", this.summaryPart);
@@ -153,6 +163,7 @@ class DigitsStage extends LiveStage {
     this.weights = null;
     this.filters = null;
     this.maps = null;
+    this.augmented = null;
     const parts = new Set(scene.parts), conv = Boolean(scene.conv);
     this.lossPart.classList.toggle("hidden", !parts.has("loss"));
     this.readout.classList.toggle("hidden", !parts.has("loss") && !parts.has("output"));
@@ -160,6 +171,9 @@ class DigitsStage extends LiveStage {
     this.filterPart.classList.toggle("hidden", !parts.has("network") || !conv);
     this.mapPart.classList.toggle("hidden", !parts.has("network") || !conv);
     this.summaryPart.classList.toggle("hidden", !parts.has("network"));
+    this.augPart.classList.toggle("hidden", !parts.has("data") || !scene.augment.length);
+    this.augTitle.innerHTML = `<b>Augmentation</b> <small>(${scene.augment.join(", ")}: training images, `
+      + "and under each the copy this epoch trains on)</small>";
     this.paintSummary();
     if (conv) {
       const c = scene.conv;
@@ -174,6 +188,8 @@ class DigitsStage extends LiveStage {
     this.confPart.classList.toggle("hidden", !parts.has("data"));
     this.perPart.classList.toggle("hidden", !parts.has("data"));
     this.galPart.classList.toggle("hidden", !parts.has("output"));
+    this.readoutScene(scene);
+    this.pinScene(scene);
     const what = scene.templates
       ? "the class templates of the softmax regression"
       : `the first ${scene.units} of the ${scene.layer_units} units of the first hidden layer`;
@@ -217,6 +233,8 @@ class DigitsStage extends LiveStage {
     this.k = k;
     this.gsize = [sc.gallery[0] * this.gcell[0], sc.gallery[1] * this.gcell[1]];
     sizeCanvas(this.galCanvas, ...this.gsize);
+    this.asize = [sc.augmented * this.gcell[0], 2 * Math.round(46 * k)];
+    sizeCanvas(this.augCanvas, ...this.asize);
     // each column as wide as what it draws: its titles wrap inside it
     this.trainCol.style.width = `${this.chartW + 8}px`;
     this.midCol.style.width = `${Math.max(sc.conv ? this.fsize[0] : this.wsize[0], this.csize[0])}px`;
@@ -232,9 +250,10 @@ class DigitsStage extends LiveStage {
   paint(frame) {
     const s = frame.sections, sc = this.scene;
     const r = s[SECTION.READOUT];
-    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[4]);
+    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[READOUT.start]);
     if (s[SECTION.WEIGHT_IMAGES]) this.weights = s[SECTION.WEIGHT_IMAGES].slice();
     if (s[SECTION.FILTERS]) this.filters = s[SECTION.FILTERS].slice();
+    if (s[SECTION.AUGMENTED]) this.augmented = s[SECTION.AUGMENTED].slice();
     if (s[SECTION.FEATURE_MAPS]) {
       this.maps = {images: s[SECTION.FEATURE_MAPS].slice(), digits: Array.from(s[SECTION.MAP_DIGITS])};
       this.mapPart.dataset.mapsAt = String(performance.now()); // (when new maps came: a test reads it)
@@ -249,7 +268,8 @@ class DigitsStage extends LiveStage {
     }
     this.frame = {epoch: frame.epoch, progress: s[SECTION.PROGRESS][0], readout: Array.from(r),
       weights: Boolean(s[SECTION.WEIGHT_IMAGES]), test: Boolean(s[SECTION.CONFUSION]), gallery: Boolean(s[SECTION.GALLERY]),
-      filters: Boolean(s[SECTION.FILTERS]), maps: Boolean(s[SECTION.FEATURE_MAPS])};
+      filters: Boolean(s[SECTION.FILTERS]), maps: Boolean(s[SECTION.FEATURE_MAPS]),
+      augmented: Boolean(s[SECTION.AUGMENTED])};
     this.paintAll(this.frame);
     if (sc.parts.includes("loss")) this.scheduleCharts();
   }
@@ -264,6 +284,7 @@ class DigitsStage extends LiveStage {
     if (!changed || changed.weights) this.paintWeights();
     if (!changed || changed.test) { this.paintConfusion(); this.paintPerClass(); }
     if (!changed || changed.filters) this.paintFilters();
+    if (!changed || changed.augmented) this.paintAugmented();
     if (!changed || changed.maps) this.paintMaps();
     if (!changed || changed.gallery || changed.maps) this.paintGallery();
     if (!changed) this.drawCharts();
@@ -458,6 +479,21 @@ class DigitsStage extends LiveStage {
     paintLut(src, lut, c.image.data);
     c.canvas.getContext("2d").putImageData(c.image, 0, 0);
     ctx.drawImage(c.canvas, x, y, size, hsize);
+  }
+
+  // Originals in the top row, each one's augmented copy under it.
+  paintAugmented() {
+    const sc = this.scene, ctx = this.augCanvas.getContext("2d"), px = sc.side * sc.side;
+    ctx.clearRect(0, 0, ...this.asize);
+    const a = this.augmented;
+    if (!a) return;
+    ctx.imageSmoothingEnabled = false;
+    const n = a.length / px / 2, cw = this.gcell[0], size = Math.round(40 * this.k), row = this.asize[1] / 2;
+    for (let i = 0; i < 2 * n; i++) {
+      const x = (i % n) * cw + (cw - size) / 2, y = Math.floor(i / n) * row + 2;
+      this.drawDigit(ctx, a.subarray(i * px, (i + 1) * px), this.greyLut, x, y, size);
+    }
+    this.augPart.dataset.shown = String(n);
   }
 
   paintFilters() {

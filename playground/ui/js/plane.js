@@ -39,9 +39,9 @@ class PlaneStage extends LiveStage {
     need(s, SECTION.WEIGHTS, this.geo.edges.length, true);
     need(s, SECTION.BIASES, this.geo.biases.length, true);
     need(s, SECTION.TILES, sc.features.length * sc.mres * sc.mres);
-    need(s, SECTION.READOUT, 5, true);
+    need(s, SECTION.READOUT, READOUT_WIDTH, true);
     if (s[SECTION.POINTS] && s[SECTION.POINTS].length % 4) throw new Error("points come in fours");
-    if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % 5) throw new Error("history rows come in fives");
+    if (s[SECTION.HISTORY] && s[SECTION.HISTORY].length % HISTORY_WIDTH) throw new Error("history rows are cut short");
   }
 
   // ---------------------------------------------------------------------- DOM
@@ -75,6 +75,8 @@ class PlaneStage extends LiveStage {
     this.counter = el("span", "counter pg-epoch", ohead);
     this.counter.innerHTML = "Epoch <b id='epoch'>000,000</b>";
     this.epochEl = this.counter.querySelector("b");
+    this.pinSlot = el("span", "", ohead);
+    this.pinSlot.style.marginLeft = "auto";
     this.buildReadout(this.outCol);
     this.outputPart = el("div", "", this.outCol);
     this.plot = el("div", "plot pg-output", this.outputPart);
@@ -84,12 +86,16 @@ class PlaneStage extends LiveStage {
     this.plot.addEventListener("click", (e) => this.outClick(e));
     this.legend = el("div", "legend", this.outputPart);
     this.count = el("div", "count", this.outputPart);
-    this.count.innerHTML = "<span id='n-train'>0</span> training points, <span id='n-test'>0</span> test points";
+    this.count.innerHTML = "<span id='n-train'>0</span> training points, "
+      + "<span class='val'><span id='n-validation'>0</span> validation points (hollow), </span>"
+      + "<span id='n-test'>0</span> test points";
     this.nTrain = this.count.querySelector("#n-train");
+    this.nVal = this.count.querySelector("#n-validation");
     this.nTest = this.count.querySelector("#n-test");
     this.lossPart = el("div", "", this.outCol);
     this.lossChart = this.chart(this.lossPart, "loss");
     this.accChart = this.chart(this.lossPart, "accuracy");
+    this.buildPins(this.pinSlot, this.lossPart);
     // under both columns: the views inside the network, when shown
     this.inside = new InsideViews(this, root);
   }
@@ -115,7 +121,10 @@ class PlaneStage extends LiveStage {
     this.lessLayer.disabled = hidden <= 0;
     this.moreLayer.disabled = hidden >= scene.max_layers;
     this.layerCount.textContent = `${hidden} hidden layer${hidden === 1 ? "" : "s"}`;
-    this.readAcc.parentElement.classList.toggle("hidden", scene.kind === "regression");
+    this.readoutScene(scene);
+    this.pinScene(scene);
+    this.pinSlot.classList.toggle("hidden", !parts.has("loss"));
+    this.nVal.parentElement.classList.toggle("hidden", !scene.validation);
     this.inside.setScene(scene);
     this.relayout();
   }
@@ -142,7 +151,8 @@ class PlaneStage extends LiveStage {
     const rows = Math.max(sc.features.length, ...sc.layers.map((u) => Math.min(u, sc.shown) + (u > sc.shown ? 1 : 0)));
     const showNet = sc.parts.includes("network"), showOut = sc.parts.includes("output");
     const showLoss = sc.parts.includes("loss");
-    const chartH = showLoss ? Math.round(70 * k) * (sc.kind === "regression" ? 1 : 2) + 8 : 0;
+    const pinH = showLoss && !sc.hide.includes("pins") && sc.pins.length ? 20 : 0; // the list of pins
+    const chartH = showLoss ? Math.round(70 * k) * (sc.kind === "regression" ? 1 : 2) + 8 + pinH : 0;
     // what the output column holds besides the map: heading, readouts (which may
     // wrap), legend and counts, the curves
     this.outCol.style.width = "";
@@ -155,7 +165,8 @@ class PlaneStage extends LiveStage {
     const needH = (u) => (rows - 1 + 0.62) * u + top0 + 10;
     const outMax = Math.round(440 * k);
     let out = showOut ? Math.min(outMax, Math.max(180, avail - outChrome)) : 0;
-    const outW = Math.max(out, showLoss ? Math.round(260 * k) : 0) + (showOut ? 46 : 0);
+    // (wide enough for a line of three losses: test, validation and training)
+    const outW = Math.max(out, showLoss ? Math.round(260 * k) : 0, Math.round(300 * k)) + (showOut ? 46 : 0);
     let side = showNet && width >= needW(34) + outW + 22;
     let u = Math.round(64 * k);
     if (showNet) {
@@ -329,7 +340,7 @@ class PlaneStage extends LiveStage {
     if (s[SECTION.TILES]) this.tiles = s[SECTION.TILES].slice();
     if (s[SECTION.POINTS]) { this.points = s[SECTION.POINTS].slice(); this.pointsDirty = true; }
     const r = s[SECTION.READOUT];
-    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[4]);
+    if (s[SECTION.HISTORY]) this.takeHistory(s[SECTION.HISTORY], r[READOUT.start]);
     this.frame = {epoch: frame.epoch, heat: s[SECTION.HEAT].slice(), maps: s[SECTION.MAPS] ? s[SECTION.MAPS].slice() : new Uint8Array(0),
       weights: s[SECTION.WEIGHTS].slice(), biases: s[SECTION.BIASES].slice(), readout: Array.from(r),
       points: Boolean(s[SECTION.POINTS])};
@@ -400,23 +411,37 @@ class PlaneStage extends LiveStage {
     const toPx = (v) => ((v + sc.extent) / (2 * sc.extent)) * out;
     const color = (label) => this.pointColor(label);
     ctx.lineWidth = 1.2;
-    let nTrain = 0;
+    const n = {[SIDE.train]: 0, [SIDE.validation]: 0, [SIDE.test]: 0};
     for (let i = 0; i < p.length; i += 4) {
-      const train = p[i + 3] > 0.5;
-      if (train) nTrain += 1;
-      if (!train && !sc.show_test) continue;
+      const side = Math.round(p[i + 3]);
+      n[side] += 1;
+      if (side === SIDE.test && !sc.show_test) continue;
+      const x = toPx(p[i]), y = out - toPx(p[i + 1]);
       ctx.beginPath();
-      ctx.arc(toPx(p[i]), out - toPx(p[i + 1]), radius, 0, 2 * Math.PI);
+      if (side === SIDE.validation) {
+        // hollow: a ring of the class's colour on a white halo, never trained on
+        ctx.arc(x, y, radius * 0.8, 0, 2 * Math.PI);
+        ctx.lineWidth = 3.2 * sc.scale;
+        ctx.strokeStyle = "#ffffff";
+        ctx.stroke();
+        ctx.lineWidth = 1.8 * sc.scale;
+        ctx.strokeStyle = color(p[i + 2]);
+        ctx.stroke();
+        ctx.lineWidth = 1.2;
+        continue;
+      }
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
       ctx.fillStyle = color(p[i + 2]);
-      ctx.globalAlpha = train ? 1 : 0.9;
+      ctx.globalAlpha = side === SIDE.train ? 1 : 0.9;
       ctx.fill();
-      ctx.strokeStyle = train ? "#ffffff" : "#111111";
+      ctx.strokeStyle = side === SIDE.train ? "#ffffff" : "#111111";
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
     this.pointsDirty = false;
-    this.nTrain.textContent = String(nTrain);
-    this.nTest.textContent = String(p.length / 4 - nTrain);
+    this.nTrain.textContent = String(n[SIDE.train]);
+    this.nVal.textContent = String(n[SIDE.validation]);
+    this.nTest.textContent = String(n[SIDE.test]);
   }
 
   colorOf(value, lut = this.lut) {
