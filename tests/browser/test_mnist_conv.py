@@ -3,6 +3,7 @@ first layer's filters, and the feature maps of a gallery digit and a drawn one."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -93,3 +94,14 @@ def test_the_first_feature_maps_after_play_and_the_layout_at_three_sizes(page: P
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         right = page.locator(".pg-maps").evaluate("el => el.getBoundingClientRect().right")
         assert right <= width
+
+
+def test_augmented_training_images_sit_under_their_originals(page: Page, server_url):
+    open_page(page, server_url + QUERY + "&augment=shift,rotate")
+    strip = page.locator(".pg-augmented")
+    expect(strip).to_be_visible()
+    expect(strip).to_have_attribute("data-shown", "8", timeout=30_000)
+    assert "shift, rotate" in strip.inner_text()
+    png = strip.locator("canvas").screenshot()
+    top, bottom = np.split(pixels(png)[: 2 * (len(pixels(png)) // 2)], 2)
+    assert top.std() > 20 and bottom.std() > 20 and not np.array_equal(top, bottom)

@@ -24,7 +24,7 @@ table.summary td, table.summary th { padding: 1px 0 1px 12px; text-align: left; 
 table.summary td:first-child, table.summary th:first-child { padding-left: 0; font-weight: 600; }
 table.summary th { color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--grid); }
 table.summary td.n { text-align: right; }
-table.summary td.kind { color: var(--muted); }
+table.summary td.kind { color: var(--muted); white-space: normal; }
 table.summary tr.total td { border-top: 1px solid var(--grid); font-weight: 700; }
 .pg-maps { flex: 1 1 100%; }
 .maprow { display: flex; flex-wrap: wrap; gap: 6px 24px; }
