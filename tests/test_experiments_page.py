@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from playground.experiment import KNOBS, Config, Session
-from playground.experiment.sweep import VARIABLE, narrow, ranked
+from playground.experiment.sweep import VARIABLE, grid_points, narrow, ranked
 from playground.ui.experiments_page import ExperimentsPage
 from playground.ui.pages import MODES
 from playground.ui.shell import create_app
 from playground.ui.sweep_form import (
     CHOICE_KNOBS,
+    LESSON,
     LESSON_TRIALS,
     NUMERIC_KNOBS,
     axis_of,
@@ -232,13 +233,15 @@ def test_narrow_to_the_best_sets_the_rows_to_the_ranges_around_the_best_trials()
     assert lr.lo >= 1e-4 and lr.hi <= 1.0 and lr.hi / lr.lo < 1e4  # narrower than before
 
 
-def test_grid_vs_random_tries_many_more_learning_rates_at_random():
+def test_grid_vs_random_runs_the_checked_lesson_and_tries_many_more_learning_rates_at_random():
     page = _page()
-    page.epochs.value = 30
     assert page.run_lesson()
+    for live in page.live.values():  # the lesson's own setup, as the lesson check runs it
+        assert Config.from_query(live.sweep.spec.query)[0].values() == LESSON.config().values()
     _finish(page)
     grid, rand = page.live["grid"].results, page.live["random"].results
     assert len(grid) == len(rand) == LESSON_TRIALS
-    assert "<b>4</b> distinct" in page.compare_counts["grid"].object
+    per_knob = grid_points(LESSON_TRIALS, 2)
+    assert f"<b>{per_knob}</b> distinct" in page.compare_counts["grid"].object
     assert f"<b>{LESSON_TRIALS}</b> distinct" in page.compare_counts["random"].object
     assert page.compare_view.visible and not page.results_view.visible

@@ -23,7 +23,6 @@ import panel as pn
 from bokeh.models.widgets.tables import NumberFormatter
 
 from playground.experiment import Config
-from playground.experiment.lessons import merge_query
 from playground.experiment.sweep import (
     MAX_AXES,
     PAGE_MAX_EPOCHS,
@@ -39,8 +38,8 @@ from playground.experiment.sweep import (
 )
 from playground.ui.declare import PageDeclaration
 from playground.ui.sweep_form import (
+    LESSON,
     LESSON_AXES,
-    LESSON_CHANGES,
     LESSON_TRIALS,
     START_ROWS,
     best_html,
@@ -348,9 +347,8 @@ class ExperimentsPage(pn.viewable.Viewer):
     def run_lesson(self) -> bool:
         """Grid vs random: the same number of trials over the learning rate (it
         matters) and momentum (nothing, with plain SGD), side by side."""
-        base = merge_query(self.base.value.strip().lstrip("?"), LESSON_CHANGES)
+        base, epochs = LESSON.query, LESSON.epochs
         axes = tuple(parse_axis(t) for t in LESSON_AXES)
-        epochs = int(self.epochs.value)
         specs = {s: spec_of(base, axes, s, LESSON_TRIALS, epochs) for s in SEARCHES}
         if not self._start(specs, {s: f"{s.capitalize()} search" for s in SEARCHES}):
             return False
