@@ -33,7 +33,20 @@ over the batch, ``(C, H*W*B)``, is a plain reshape of the block, so:
 Pooling is 2x2 with stride 2; an odd last row or column is dropped (floor, as
 PyTorch). Max pooling sends the gradient to the first largest of the four
 inputs in reading order (PyTorch's rule), recomputed in the backward pass
-instead of stored.
+instead of stored. Training a ReLU stage with max pooling and no batch norm
+(the MNIST conv net) takes one pass each way instead of three (bias,
+activation, pool; pool backward, activation backward): relu(max(z + b)) is
+max(relu(z + b)) exactly. Measured per batch of 64 (one thread): 0.026 ms
+against 0.063 ms for the first layer's forward passes, 0.053 against 0.087 ms
+backward; small next to the products.
+
+Where a training epoch's time goes (py-spy, batch 64, one BLAS thread): about
+73 % in the BLAS products, a third of that in OpenBLAS packing its operands
+(the im2col matrix is copied once more there) and 5 % zeroing ``dcols``
+before the product writes it; the rest (im2col, col2im, pooling, the dense
+layer, the update) in the kernels here. Asking for the products in other
+orientations (``dK.T = cols @ G.T``, a C-order ``K.T``) was 1.1-1.5x faster
+timed alone but no faster inside an epoch, so the plain forms stay.
 """
 
 from __future__ import annotations
