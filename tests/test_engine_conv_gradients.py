@@ -73,12 +73,29 @@ def test_kernel_taps_that_only_ever_read_padding_get_no_gradient(rng):
     assert np.all(np.abs(dK[:, :, 2, :]) > 0)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu"])  # relu + max: the one-pass kernels
 @pytest.mark.parametrize("pool", ["max", "average"])
 @pytest.mark.parametrize("shape", [(1, 6, 6), (2, 5, 7)])  # odd sizes drop a row/column
-def test_pooling_backpropagates_exactly(rng, pool, shape):
-    net = conv_net(shape, (3,), kernel=3, pool=pool)
+def test_pooling_backpropagates_exactly(rng, pool, shape, activation):
+    net = conv_net(shape, (3,), kernel=3, pool=pool, activation=activation)
     X, Y = batch(rng, shape)
     check_gradients(net, X, Y)
+
+
+@pytest.mark.parametrize("shape", [(1, 6, 6), (2, 5, 7)])
+def test_one_pass_relu_max_pool_gives_the_general_paths_numbers(rng, shape):
+    """Training runs ReLU + max pooling in one pass; evaluation-mode gradients
+    (no batch norm, no dropout: the same function) take the general path."""
+    net = conv_net(shape, (3, 2), kernel=3, pool="max", activation="relu", hidden=(4,))
+    X, Y = batch(rng, shape, n=6)
+    X[0, :] = 0.0  # a blank image: every window ties, and ReLU's zeros tie too
+    fused_loss, fused = net.loss_and_gradients(X, Y, train=True)
+    fused_conv = net.conv_gradients
+    loss, general = net.loss_and_gradients(X, Y, train=False)
+    assert fused_loss == pytest.approx(loss, rel=1e-12)
+    for (a, b), (c, d) in zip(fused + fused_conv, general + net.conv_gradients):
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(b, d, rtol=1e-12, atol=1e-15)
 
 
 def test_max_pooling_sends_each_gradient_to_one_input_of_its_window(rng):
@@ -113,9 +130,12 @@ def test_l1_l2_penalties_reach_the_conv_kernels_but_not_their_biases(rng, kind):
     assert np.all(mask[: kernels.size] == 1) and np.all(mask[kernels.size :] == 0)
 
 
-def test_dropout_on_conv_stages_backpropagates_through_its_mask(rng):
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_dropout_on_conv_stages_backpropagates_through_its_mask(rng, activation):
     for pool in ("max", "none"):
-        net = conv_net((1, 6, 6), (3,), kernel=3, pool=pool, dropout=0.3, hidden=(4,))
+        net = conv_net(
+            (1, 6, 6), (3,), kernel=3, pool=pool, dropout=0.3, hidden=(4,), activation=activation
+        )
         X, Y = batch(rng, (1, 6, 6))
         check_gradients(net, X, Y)
 

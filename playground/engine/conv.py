@@ -33,7 +33,20 @@ over the batch, ``(C, H*W*B)``, is a plain reshape of the block, so:
 Pooling is 2x2 with stride 2; an odd last row or column is dropped (floor, as
 PyTorch). Max pooling sends the gradient to the first largest of the four
 inputs in reading order (PyTorch's rule), recomputed in the backward pass
-instead of stored.
+instead of stored. Training a ReLU stage with max pooling and no batch norm
+(the MNIST conv net) takes one pass each way instead of three (bias,
+activation, pool; pool backward, activation backward): relu(max(z + b)) is
+max(relu(z + b)) exactly. Measured per batch of 64 (one thread): 0.026 ms
+against 0.063 ms for the first layer's forward passes, 0.053 against 0.087 ms
+backward; small next to the products.
+
+Where a training epoch's time goes (py-spy, batch 64, one BLAS thread): about
+73 % in the BLAS products, a third of that in OpenBLAS packing its operands
+(the im2col matrix is copied once more there) and 5 % zeroing ``dcols``
+before the product writes it; the rest (im2col, col2im, pooling, the dense
+layer, the update) in the kernels here. Asking for the products in other
+orientations (``dK.T = cols @ G.T``, a C-order ``K.T``) was 1.1-1.5x faster
+timed alone but no faster inside an epoch, so the plain forms stay.
 """
 
 from __future__ import annotations
@@ -150,12 +163,18 @@ def col2im(dcols, H, W, K, dA):
 
 
 @kernel
-def conv_forward(Kw, bias, A, cols, Z, H, W, K):
-    """Z = conv(A, Kw) + bias: ``Kw`` is ``(C_out, C_in*K*K)``, A and Z are blocks."""
+def conv_forward(Kw, bias, A, cols, Z, H, W, K, add_bias):
+    """Z = conv(A, Kw) + bias: ``Kw`` is ``(C_out, C_in*K*K)``, A and Z are blocks.
+
+    Without ``add_bias`` Z is the bare convolution (:func:`relu_max_pool_forward`
+    adds the bias to the four values of each window it pools instead).
+    """
     im2col(A, H, W, K, cols)
     c_out = Kw.shape[0]
     Z2 = Z.reshape((c_out, cols.shape[1]))
     np.dot(Kw, cols, Z2)
+    if not add_bias:
+        return
     for c in range(c_out):
         bc = bias[c]
         for i in range(Z2.shape[1]):
@@ -235,6 +254,64 @@ def pool_backward(kind, A, C, H, W, GP, GA):
                         GA[s + 1, b] = g
                         GA[s + W, b] = g
                         GA[s + W + 1, b] = g
+
+
+@kernel
+def relu_max_pool_forward(Z, bias, C, H, W, P):
+    """P = maxpool(relu(Z + bias)) in one pass over Z, the bare convolution.
+
+    The same numbers as :func:`activate` then :func:`pool_forward` (max is
+    exact and relu is monotone, so relu(max(z + b)) = max(relu(z + b))),
+    without writing the full-size activation map; training uses it for ReLU
+    and max pooling without batch norm.
+    """
+    B = Z.shape[1]
+    H2, W2 = H // 2, W // 2
+    for c in range(C):
+        bc = bias[c]
+        for y in range(H2):
+            for x in range(W2):
+                s = c * H * W + 2 * y * W + 2 * x
+                o = (c * H2 + y) * W2 + x
+                for b in range(B):
+                    m = max(
+                        max(Z[s, b] + bc, Z[s + 1, b] + bc),
+                        max(Z[s + W, b] + bc, Z[s + W + 1, b] + bc),
+                    )
+                    P[o, b] = max(m, 0.0)
+
+
+@kernel
+def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
+    """dLoss/dZ from dLoss/dP for :func:`relu_max_pool_forward`, in one pass.
+
+    Exactly what :func:`pool_backward` then the ReLU's backward give: the
+    gradient goes to the first largest ``z + b`` of its window in reading
+    order, and only where the pooled output ``P`` is positive.
+    """
+    B = GZ.shape[1]
+    H2, W2 = H // 2, W // 2
+    if H % 2 or W % 2:
+        GZ[:, :] = 0.0  # an odd last row/column was never pooled
+    for c in range(C):
+        bc = bias[c]
+        for y in range(H2):
+            for x in range(W2):
+                s = c * H * W + 2 * y * W + 2 * x
+                o = (c * H2 + y) * W2 + x
+                for b in range(B):
+                    a0, a1 = Z[s, b] + bc, Z[s + 1, b] + bc
+                    a2, a3 = Z[s + W, b] + bc, Z[s + W + 1, b] + bc
+                    m = max(max(a0, a1), max(a2, a3))
+                    g = GP[o, b] if P[o, b] > 0.0 else 0.0
+                    t0 = a0 == m
+                    t1 = (a1 == m) and not t0
+                    t2 = (a2 == m) and not (t0 or t1)
+                    t3 = not (t0 or t1 or t2)
+                    GZ[s, b] = g if t0 else 0.0
+                    GZ[s + 1, b] = g if t1 else 0.0
+                    GZ[s + W, b] = g if t2 else 0.0
+                    GZ[s + W + 1, b] = g if t3 else 0.0
 
 
 # ------------------------------------------------------------------ layout

@@ -13,8 +13,15 @@ import numpy as np
 
 from . import conv as cv
 from ._jit import kernel
-from .activations import activate, backprop_activation
-from .conv import conv_backward, conv_forward, pool_backward, pool_forward
+from .activations import RELU, activate, backprop_activation
+from .conv import (
+    conv_backward,
+    conv_forward,
+    pool_backward,
+    pool_forward,
+    relu_max_pool_backward,
+    relu_max_pool_forward,
+)
 from .layers import batchnorm_backward, batchnorm_forward, dropout_forward
 from .slots import A_, BN_EPS, BN_MOMENTUM, DROPOUT, G_, H_, M_, N_, P_, S_, Z_
 
@@ -58,6 +65,21 @@ def conv_scratch(conv, batch, dtype):
     return np.empty(max(1, cols_per_point(conv) * batch), dtype=dtype)
 
 
+@kernel(inline="always")
+def _fused(conv, s, train):
+    """Whether stage ``s`` trains through the one-pass ReLU + max pool kernels.
+
+    Only in training, which reads nothing but the pooled output: evaluation
+    (and the page's feature maps) keeps the full-size activation map.
+    """
+    return (
+        train
+        and conv[s, cv.KACT] == RELU
+        and conv[s, cv.POOL] == cv.MAX_POOL
+        and conv[s, cv.KG_OFF] < 0
+    )
+
+
 @kernel
 def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, state):
     """Each conv stage in turn: conv, [batch norm], activation, [pool], [dropout]."""
@@ -72,6 +94,7 @@ def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, s
         kw, kb = conv[s, cv.KW_OFF], conv[s, cv.KB_OFF]
         col, _ = _cols(cols, conv, s, batch)
         z = bufs[Z_, u:v]
+        fused = _fused(conv, s, train)
         conv_forward(
             params[kw : kw + c_out * c_in * k * k].reshape((c_out, c_in * k * k)),
             params[kb : kb + c_out],
@@ -81,7 +104,17 @@ def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, s
             H,
             W,
             k,
+            not fused,
         )
+        if fused:
+            w = uo + c_out * (H // 2) * (W // 2)
+            p = bufs[P_ if dropping else A_, uo:w]
+            relu_max_pool_forward(z, params[kb : kb + c_out], c_out, H, W, p)
+            if dropping:
+                a = bufs[A_, uo:w]
+                a[:, :] = p
+                dropout_forward(a, bufs[M_, uo:w], hp[DROPOUT], state)
+            continue
         pre = z
         g = conv[s, cv.KG_OFF]
         if g >= 0:  # per channel: statistics over the batch and every position
@@ -138,13 +171,26 @@ def conv_front_backward(params, grad, conv, hp, bufs, cols, train):
             go = bufs[G_, uo:w]
             go *= bufs[M_, uo:w]
         gz = bufs[G_, u:v]
-        if pool != cv.NO_POOL:
-            a = bufs[A_, u:v]
-            pool_backward(pool, a, c_out, H, W, bufs[G_, uo:w], gz)
-        else:
-            a = bufs[P_ if dropping else A_, u:v]
+        kw, kb = conv[s, cv.KW_OFF], conv[s, cv.KB_OFF]
         g = conv[s, cv.KG_OFF]
-        backprop_activation(conv[s, cv.KACT], bufs[N_ if g >= 0 else Z_, u:v], a, gz)
+        if _fused(conv, s, train):
+            relu_max_pool_backward(
+                bufs[Z_, u:v],
+                params[kb : kb + c_out],
+                c_out,
+                H,
+                W,
+                bufs[P_ if dropping else A_, uo:w],
+                bufs[G_, uo:w],
+                gz,
+            )
+        else:
+            if pool != cv.NO_POOL:
+                a = bufs[A_, u:v]
+                pool_backward(pool, a, c_out, H, W, bufs[G_, uo:w], gz)
+            else:
+                a = bufs[P_ if dropping else A_, u:v]
+            backprop_activation(conv[s, cv.KACT], bufs[N_ if g >= 0 else Z_, u:v], a, gz)
         if g >= 0:
             batchnorm_backward(
                 gz.reshape((c_out, hw * batch)),
@@ -154,7 +200,6 @@ def conv_front_backward(params, grad, conv, hp, bufs, cols, train):
                 grad[g : g + c_out],
                 grad[g + c_out : g + 2 * c_out],
             )
-        kw, kb = conv[s, cv.KW_OFF], conv[s, cv.KB_OFF]
         n = c_in * k * k
         col, dcol = _cols(cols, conv, s, batch)
         conv_backward(
