@@ -198,6 +198,23 @@ def conv_backward(Kw, cols, G, dK, db, dcols, dA, need_dA, H, W, K):
 
 
 # ---------------------------------------------------------------- pooling
+@kernel(inline="always")
+def _to_first_largest(G, s, W, b, a0, a1, a2, a3, g):
+    """Write ``g`` to the first largest of a 2x2 window's four inputs (reading
+    order, PyTorch's rule) and 0 to the others: selects rather than branches,
+    so the caller's loop over the batch vectorises. ``s`` is the window's top
+    left row of ``G``, ``W`` the map's width, ``b`` the sample."""
+    m = max(max(a0, a1), max(a2, a3))
+    t0 = a0 == m
+    t1 = (a1 == m) and not t0
+    t2 = (a2 == m) and not (t0 or t1)
+    t3 = not (t0 or t1 or t2)
+    G[s, b] = g if t0 else 0.0
+    G[s + 1, b] = g if t1 else 0.0
+    G[s + W, b] = g if t2 else 0.0
+    G[s + W + 1, b] = g if t3 else 0.0
+
+
 @kernel
 def pool_forward(kind, A, C, H, W, P):
     """2x2, stride-2 max or average pooling of the ``(C*H*W, B)`` block A into P."""
@@ -220,9 +237,10 @@ def pool_forward(kind, A, C, H, W, P):
 def pool_backward(kind, A, C, H, W, GP, GA):
     """dLoss/dA from dLoss/dP (GP); A is the pooled input, needed by max pooling.
 
-    Every input of a window is written (the gradient or 0), with selects rather
-    than branches so the loop over the batch vectorises (7x faster than
-    zeroing GA and scattering the winners, measured on MNIST's first layer).
+    Every input of a window is written (the gradient or 0, by
+    :func:`_to_first_largest`), with selects rather than branches so the loop
+    over the batch vectorises (7x faster than zeroing GA and scattering the
+    winners, measured on MNIST's first layer).
     """
     B = GA.shape[1]
     H2, W2 = H // 2, W // 2
@@ -236,17 +254,7 @@ def pool_backward(kind, A, C, H, W, GP, GA):
                 if kind == MAX_POOL:
                     for b in range(B):
                         a0, a1, a2, a3 = A[s, b], A[s + 1, b], A[s + W, b], A[s + W + 1, b]
-                        g = GP[o, b]
-                        m = max(max(a0, a1), max(a2, a3))
-                        # the first largest in reading order takes the gradient
-                        t0 = a0 == m
-                        t1 = (a1 == m) and not t0
-                        t2 = (a2 == m) and not (t0 or t1)
-                        t3 = not (t0 or t1 or t2)
-                        GA[s, b] = g if t0 else 0.0
-                        GA[s + 1, b] = g if t1 else 0.0
-                        GA[s + W, b] = g if t2 else 0.0
-                        GA[s + W + 1, b] = g if t3 else 0.0
+                        _to_first_largest(GA, s, W, b, a0, a1, a2, a3, GP[o, b])
                 else:
                     for b in range(B):
                         g = 0.25 * GP[o, b]
@@ -302,16 +310,8 @@ def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
                 for b in range(B):
                     a0, a1 = Z[s, b] + bc, Z[s + 1, b] + bc
                     a2, a3 = Z[s + W, b] + bc, Z[s + W + 1, b] + bc
-                    m = max(max(a0, a1), max(a2, a3))
                     g = GP[o, b] if P[o, b] > 0.0 else 0.0
-                    t0 = a0 == m
-                    t1 = (a1 == m) and not t0
-                    t2 = (a2 == m) and not (t0 or t1)
-                    t3 = not (t0 or t1 or t2)
-                    GZ[s, b] = g if t0 else 0.0
-                    GZ[s + 1, b] = g if t1 else 0.0
-                    GZ[s + W, b] = g if t2 else 0.0
-                    GZ[s + W + 1, b] = g if t3 else 0.0
+                    _to_first_largest(GZ, s, W, b, a0, a1, a2, a3, g)
 
 
 # ------------------------------------------------------------------ layout
