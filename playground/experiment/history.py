@@ -28,6 +28,15 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
+def thin_index(count: int, most: int) -> np.ndarray:
+    """Which of ``count`` rows to keep so that at most ``most`` remain: evenly
+    spaced, the first and the last always kept (a curve drawn a few hundred
+    pixels wide needs no more)."""
+    if count <= most:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, most).round().astype(np.intp))
+
+
 class History:
     """Rows appended once per epoch; ``len``, indexing and iteration give dict rows."""
 

@@ -30,6 +30,7 @@ import numpy as np
 import param
 
 from playground.experiment.config import KNOBS, Config
+from playground.experiment.history import thin_index
 from playground.experiment.params import ChoiceList, IntList
 from playground.experiment.serialize import config_from_query, parse_strict
 from playground.experiment.session import Session
@@ -309,10 +310,8 @@ class SweepSpec:
 
 def _thin(values: Sequence, n: int = CURVE_POINTS) -> list:
     """At most ``n`` of ``values``, evenly spaced, first and last kept; NaN -> None."""
-    count = len(values)
-    idx = range(count) if count <= n else np.unique(np.linspace(0, count - 1, n).round())
     out = []
-    for i in idx:
+    for i in thin_index(len(values), n):
         v = values[int(i)]
         out.append(None if v is None or (isinstance(v, float) and not math.isfinite(v)) else v)
     return out

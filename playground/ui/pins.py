@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from playground.experiment import Config, Session
+from playground.experiment.history import thin_index
 from playground.experiment.serialize import format_value
 from playground.ui.frame import HISTORY_COLUMNS
 
@@ -42,9 +43,7 @@ def thinned(session: Session, most: int = PIN_POINTS) -> np.ndarray:
     (evenly spaced, the first and the last always kept)."""
     history = session.history
     rows = np.stack([history.column(name) for name in HISTORY_COLUMNS], axis=1)
-    if len(rows) > most:
-        rows = rows[np.unique(np.linspace(0, len(rows) - 1, most).round().astype(int))]
-    return rows
+    return rows[thin_index(len(rows), most)]
 
 
 def difference(pinned: dict[str, Any], now: dict[str, Any]) -> str:
