@@ -17,6 +17,14 @@ Every kernel uses the same options so that behaviour is uniform:
 * fastmath flags *without* ``nnan``/``ninf``: reassociation and contraction
   allow SIMD reductions, but NaN and Inf still propagate so that divergence is
   detected rather than optimised away.
+
+A few conv kernels are ``parallel=True`` and split their work with ``prange``
+(see :mod:`.conv`). Sessions of the page and trials of a sweep run kernels on
+several Python threads at once, so Numba must use a threading layer that is
+safe for that: ``threadsafe`` (TBB or OpenMP; the wheels ship OpenMP) rather
+than its last resort, the workqueue layer, which aborts the process when two
+threads launch parallel work at the same time. A user's own choice in
+``NUMBA_THREADING_LAYER`` is left alone.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ from numba.core import config as numba_config
 
 FASTMATH = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
 _ENGINE = Path(__file__).resolve().parent
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba_config.THREADING_LAYER = "threadsafe"
 _PREFIX = "engine-"
 
 
@@ -69,8 +79,9 @@ def _cache_dir() -> str:
 CACHE_DIR = _cache_dir()
 
 
-def kernel(func=None, *, inline: str = "never"):
-    """Decorate ``func`` as an engine kernel (see module docstring)."""
+def kernel(func=None, *, inline: str = "never", parallel: bool = False):
+    """Decorate ``func`` as an engine kernel (see module docstring); ``parallel``
+    kernels may split loops over threads with ``numba.prange``."""
 
     def wrap(f):
         # Numba picks a kernel's cache location when it is decorated: point it at
@@ -78,7 +89,12 @@ def kernel(func=None, *, inline: str = "never"):
         before, numba_config.CACHE_DIR = numba_config.CACHE_DIR, CACHE_DIR
         try:
             return njit(
-                cache=True, nogil=True, error_model="numpy", fastmath=set(FASTMATH), inline=inline
+                cache=True,
+                nogil=True,
+                error_model="numpy",
+                fastmath=set(FASTMATH),
+                inline=inline,
+                parallel=parallel,
             )(f)
         finally:
             numba_config.CACHE_DIR = before

@@ -52,6 +52,7 @@ timed alone but no faster inside an epoch, so the plain forms stay.
 from __future__ import annotations
 
 import numpy as np
+from numba import prange
 
 from ._jit import kernel
 from .init import INITS
@@ -72,7 +73,7 @@ from .init import INITS
     KU_IN,  # first unit of the stage's input block
     KU_CONV,  # first unit of the conv's (C_out, H, W) block
     KU_OUT,  # first unit of the stage's output (the pooled block, or KU_CONV)
-    COL_OFF,  # where this stage's im2col matrix starts in ``cols``, per sample
+    PAD_OFF,  # where this stage's padded input maps start in the scratch, per point
 ) = range(14)
 CONV_COLUMNS = 14
 
@@ -110,117 +111,212 @@ def init_kernels(
 
 
 # ------------------------------------------------------------- convolution
-@kernel
-def im2col(A, H, W, K, cols):
-    """cols[(c*K + ky)*K + kx, (y*W + x)*B + b] = A[c*H*W + (y+ky-p)*W + x+kx-p, b].
-
-    ``A`` is the ``(C*H*W, B)`` input block; taps outside the image read 0.
-    """
+@kernel(parallel=True)
+def pad_maps(A, C, H, W, p, out):
+    """Copy the ``(C*H*W, B)`` block A into ``out`` as ``(C, H+2p, W+2p, B)``
+    maps with a border of ``p`` zeros (``out`` is flat): 'same' padding made
+    explicit, so every tap of every output position reads memory."""
     B = A.shape[1]
-    C = A.shape[0] // (H * W)
+    Hp, Wp = H + 2 * p, W + 2 * p
+    row = Wp * B
+    for c in prange(C):
+        for yy in range(Hp):
+            o = (c * Hp + yy) * row
+            dst = out[o : o + row]
+            y = yy - p
+            if y < 0 or y >= H:
+                for i in range(row):
+                    dst[i] = 0.0
+                continue
+            for i in range(p * B):
+                dst[i] = 0.0
+                dst[(p + W) * B + i] = 0.0
+            s = (c * H + y) * W
+            for x in range(W):
+                d = dst[(p + x) * B : (p + x + 1) * B]
+                for b in range(B):
+                    d[b] = A[s + x, b]
+
+
+@kernel(parallel=True)
+def conv_same(Kw, bias, padded, Z, C_in, H, W, K, add_bias):
+    """Z = conv(A, Kw) [+ bias], 'same' padding, stride 1, from A's padded maps.
+
+    ``Kw`` is ``(C_out, C_in*K*K)``, ``padded`` is what :func:`pad_maps` made
+    of A, ``Z`` the ``(C_out*H*W, B)`` block. Threads own output channels. For
+    one output row, one input channel and one kernel row, the K taps of that
+    kernel row read the same padded row at K offsets of B values, so the loop
+    over the row's W*B values does K multiply-adds per value of Z it loads and
+    stores, on contiguous memory that LLVM vectorises.
+    """
     p = K // 2
-    for c in range(C):
-        for ky in range(K):
-            for kx in range(K):
-                r = (c * K + ky) * K + kx
-                for y in range(H):
-                    sy = y + ky - p
-                    for x in range(W):
-                        sx = x + kx - p
-                        o = (y * W + x) * B
-                        if 0 <= sy < H and 0 <= sx < W:
-                            s = c * H * W + sy * W + sx
-                            for b in range(B):
-                                cols[r, o + b] = A[s, b]
-                        else:
-                            for b in range(B):
-                                cols[r, o + b] = 0.0
+    B = Z.shape[1]
+    c_out = Kw.shape[0]
+    Hp, Wp = H + 2 * p, W + 2 * p
+    n = W * B
+    for co in prange(c_out):
+        start = 0.0
+        if add_bias:
+            start = bias[co]
+        for y in range(H):
+            o = (co * H + y) * W
+            z = Z[o : o + W].reshape(n)
+            for i in range(n):
+                z[i] = start
+            for ci in range(C_in):
+                for ky in range(K):
+                    r = (ci * Hp + y + ky) * Wp * B
+                    t = (ci * K + ky) * K
+                    if K == 5:
+                        k0, k1, k2 = Kw[co, t], Kw[co, t + 1], Kw[co, t + 2]
+                        k3, k4 = Kw[co, t + 3], Kw[co, t + 4]
+                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
+                        a2, a3 = (
+                            padded[r + 2 * B : r + 2 * B + n],
+                            padded[r + 3 * B : r + 3 * B + n],
+                        )
+                        a4 = padded[r + 4 * B : r + 4 * B + n]
+                        for i in range(n):
+                            z[i] += k0 * a0[i] + k1 * a1[i] + k2 * a2[i] + k3 * a3[i] + k4 * a4[i]
+                    elif K == 3:
+                        k0, k1, k2 = Kw[co, t], Kw[co, t + 1], Kw[co, t + 2]
+                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
+                        a2 = padded[r + 2 * B : r + 2 * B + n]
+                        for i in range(n):
+                            z[i] += k0 * a0[i] + k1 * a1[i] + k2 * a2[i]
+                    else:
+                        for kx in range(K):
+                            k = Kw[co, t + kx]
+                            a = padded[r + kx * B : r + kx * B + n]
+                            for i in range(n):
+                                z[i] += k * a[i]
 
 
 @kernel
-def col2im(dcols, H, W, K, dA):
-    """The adjoint of :func:`im2col`: dA = sum of every tap's gradient it fed."""
-    B = dA.shape[1]
-    C = dA.shape[0] // (H * W)
-    p = K // 2
-    dA[:, :] = 0.0
-    for c in range(C):
-        for ky in range(K):
-            for kx in range(K):
-                r = (c * K + ky) * K + kx
-                for y in range(H):
-                    sy = y + ky - p
-                    if sy < 0 or sy >= H:
-                        continue
-                    for x in range(W):
-                        sx = x + kx - p
-                        if sx < 0 or sx >= W:
-                            continue
-                        o = (y * W + x) * B
-                        s = c * H * W + sy * W + sx
-                        for b in range(B):
-                            dA[s, b] += dcols[r, o + b]
-
-
-@kernel
-def conv_forward(Kw, bias, A, cols, Z, H, W, K, add_bias):
+def conv_forward(Kw, bias, A, padded, Z, H, W, K, add_bias):
     """Z = conv(A, Kw) + bias: ``Kw`` is ``(C_out, C_in*K*K)``, A and Z are blocks.
 
-    Without ``add_bias`` Z is the bare convolution (:func:`relu_max_pool_forward`
+    ``padded`` keeps A's padded maps for the backward pass. Without
+    ``add_bias`` Z is the bare convolution (:func:`relu_max_pool_forward`
     adds the bias to the four values of each window it pools instead).
     """
-    im2col(A, H, W, K, cols)
-    c_out = Kw.shape[0]
-    Z2 = Z.reshape((c_out, cols.shape[1]))
-    np.dot(Kw, cols, Z2)
-    if not add_bias:
-        return
-    for c in range(c_out):
-        bc = bias[c]
-        for i in range(Z2.shape[1]):
-            Z2[c, i] += bc
+    c_in = A.shape[0] // (H * W)
+    pad_maps(A, c_in, H, W, K // 2, padded)
+    conv_same(Kw, bias, padded, Z, c_in, H, W, K, add_bias)
+
+
+@kernel(parallel=True)
+def kernel_gradient(G, padded, dK, db, C_in, H, W, K):
+    """dK[co, (ci, ky, kx)] = sum over positions and images of G[co] times the
+    input it multiplied; db[co] = sum G[co]. Threads own output channels; the
+    K taps of a kernel row are K sums of one pass over a row of G."""
+    p = K // 2
+    B = G.shape[1]
+    c_out = dK.shape[0]
+    Hp, Wp = H + 2 * p, W + 2 * p
+    n = W * B
+    zero = np.zeros(1, dtype=G.dtype)[0]  # sums in G's precision, as BLAS did
+    for co in prange(c_out):
+        s = zero
+        for y in range(H):
+            o = (co * H + y) * W
+            g = G[o : o + W].reshape(n)
+            for i in range(n):
+                s += g[i]
+        db[co] = s
+        for ci in range(C_in):
+            for ky in range(K):
+                t = (ci * K + ky) * K
+                s0 = s1 = s2 = s3 = s4 = zero
+                for y in range(H):
+                    o = (co * H + y) * W
+                    g = G[o : o + W].reshape(n)
+                    r = (ci * Hp + y + ky) * Wp * B
+                    if K == 5:
+                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
+                        a2, a3 = (
+                            padded[r + 2 * B : r + 2 * B + n],
+                            padded[r + 3 * B : r + 3 * B + n],
+                        )
+                        a4 = padded[r + 4 * B : r + 4 * B + n]
+                        for i in range(n):
+                            s0 += g[i] * a0[i]
+                            s1 += g[i] * a1[i]
+                            s2 += g[i] * a2[i]
+                            s3 += g[i] * a3[i]
+                            s4 += g[i] * a4[i]
+                    else:
+                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
+                        a2 = padded[r + 2 * B : r + 2 * B + n]
+                        for i in range(n):
+                            s0 += g[i] * a0[i]
+                            s1 += g[i] * a1[i]
+                            s2 += g[i] * a2[i]
+                dK[co, t] = s0
+                dK[co, t + 1] = s1
+                dK[co, t + 2] = s2
+                if K == 5:
+                    dK[co, t + 3] = s3
+                    dK[co, t + 4] = s4
 
 
 @kernel
-def conv_backward(Kw, cols, G, dK, db, dcols, dA, need_dA, H, W, K):
-    """From G = dLoss/dZ: dK = G @ cols.T, db = sum G, dA = col2im(K.T @ G)."""
+def conv_backward(Kw, padded, G, dK, db, padded_g, dA, need_dA, H, W, K):
+    """From G = dLoss/dZ: the kernel and bias gradients, and dA when ``need_dA``.
+
+    dA is itself a 'same' convolution: of G's padded maps with the kernels
+    flipped in both directions and their channels swapped, so it runs through
+    :func:`conv_same` (``padded_g`` is scratch for G's padded maps).
+    """
     c_out = Kw.shape[0]
-    G2 = G.reshape((c_out, cols.shape[1]))
-    for c in range(c_out):
-        s = 0.0
-        for i in range(G2.shape[1]):
-            s += G2[c, i]
-        db[c] = s
-    np.dot(G2, cols.T, dK)
-    if need_dA:
-        np.dot(Kw.T, G2, dcols)
-        col2im(dcols, H, W, K, dA)
+    c_in = Kw.shape[1] // (K * K)
+    kernel_gradient(G, padded, dK, db, c_in, H, W, K)
+    if not need_dA:
+        return
+    flipped = np.empty((c_in, c_out * K * K), dtype=Kw.dtype)
+    for ci in range(c_in):
+        for co in range(c_out):
+            for ky in range(K):
+                for kx in range(K):
+                    flipped[ci, (co * K + ky) * K + kx] = Kw[
+                        co, (ci * K + K - 1 - ky) * K + K - 1 - kx
+                    ]
+    pad_maps(G, c_out, H, W, K // 2, padded_g)
+    conv_same(flipped, db, padded_g, dA, c_out, H, W, K, False)
 
 
 # ---------------------------------------------------------------- pooling
 @kernel(inline="always")
-def _to_first_largest(G, s, W, b, a0, a1, a2, a3, g):
-    """Write ``g`` to the first largest of a 2x2 window's four inputs (reading
-    order, PyTorch's rule) and 0 to the others: selects rather than branches,
-    so the caller's loop over the batch vectorises. ``s`` is the window's top
-    left row of ``G``, ``W`` the map's width, ``b`` the sample."""
-    m = max(max(a0, a1), max(a2, a3))
-    t0 = a0 == m
-    t1 = (a1 == m) and not t0
-    t2 = (a2 == m) and not (t0 or t1)
-    t3 = not (t0 or t1 or t2)
-    G[s, b] = g if t0 else 0.0
-    G[s + 1, b] = g if t1 else 0.0
-    G[s + W, b] = g if t2 else 0.0
-    G[s + W + 1, b] = g if t3 else 0.0
+def _route_to_first_largest(a0, a1, a2, a3, bias, q, gp, gate, out):
+    """Write one input row of 2x2 windows' gradients: ``out[b]`` (input ``q`` of
+    the window, 0-3 in reading order) gets ``gp[b]`` where that input is the
+    first largest of the window's four values (+ ``bias``; PyTorch's rule) and,
+    when ``gate``, the pooled output ``gate`` is positive (the ReLU); else 0.
+
+    One input row per loop, reading the four rows and writing one: with the
+    four written in one loop LLVM needed more alias checks than it will emit
+    and left the loop scalar (3.6x slower, measured on MNIST's first layer).
+    Selects rather than branches, so the loop over the batch vectorises.
+    """
+    for b in range(out.shape[0]):
+        v0, v1, v2, v3 = a0[b] + bias, a1[b] + bias, a2[b] + bias, a3[b] + bias
+        m = max(max(v0, v1), max(v2, v3))
+        t0 = v0 == m
+        t1 = (v1 == m) and not t0
+        t2 = (v2 == m) and not (t0 or t1)
+        t3 = not (t0 or t1 or t2)
+        hit = t0 if q == 0 else (t1 if q == 1 else (t2 if q == 2 else t3))
+        if gate is not None:
+            hit = hit and gate[b] > 0.0
+        out[b] = gp[b] if hit else 0.0
 
 
-@kernel
+@kernel(parallel=True)
 def pool_forward(kind, A, C, H, W, P):
     """2x2, stride-2 max or average pooling of the ``(C*H*W, B)`` block A into P."""
     B = A.shape[1]
     H2, W2 = H // 2, W // 2
-    for c in range(C):
+    for c in prange(C):
         for y in range(H2):
             for x in range(W2):
                 s = c * H * W + 2 * y * W + 2 * x
@@ -233,28 +329,38 @@ def pool_forward(kind, A, C, H, W, P):
                         P[o, b] = 0.25 * (A[s, b] + A[s + 1, b] + A[s + W, b] + A[s + W + 1, b])
 
 
-@kernel
+@kernel(parallel=True)
 def pool_backward(kind, A, C, H, W, GP, GA):
     """dLoss/dA from dLoss/dP (GP); A is the pooled input, needed by max pooling.
 
-    Every input of a window is written (the gradient or 0, by
-    :func:`_to_first_largest`), with selects rather than branches so the loop
-    over the batch vectorises (7x faster than zeroing GA and scattering the
-    winners, measured on MNIST's first layer).
+    Every input of a window is written (the gradient or 0), so GA needs no
+    zeroing first; threads own whole channels.
     """
     B = GA.shape[1]
     H2, W2 = H // 2, W // 2
-    if H % 2 or W % 2:
-        GA[:, :] = 0.0  # an odd last row/column was never pooled
-    for c in range(C):
+    zero = np.zeros(1, dtype=A.dtype)[0]  # no bias, in A's precision
+    for c in prange(C):
+        if H % 2 or W % 2:  # an odd last row/column was never pooled
+            for i in range(c * H * W, (c + 1) * H * W):
+                for b in range(B):
+                    GA[i, b] = 0.0
         for y in range(H2):
             for x in range(W2):
                 s = c * H * W + 2 * y * W + 2 * x
                 o = (c * H2 + y) * W2 + x
                 if kind == MAX_POOL:
-                    for b in range(B):
-                        a0, a1, a2, a3 = A[s, b], A[s + 1, b], A[s + W, b], A[s + W + 1, b]
-                        _to_first_largest(GA, s, W, b, a0, a1, a2, a3, GP[o, b])
+                    for q in range(4):
+                        _route_to_first_largest(
+                            A[s],
+                            A[s + 1],
+                            A[s + W],
+                            A[s + W + 1],
+                            zero,
+                            q,
+                            GP[o],
+                            None,
+                            GA[s + (q // 2) * W + q % 2],
+                        )
                 else:
                     for b in range(B):
                         g = 0.25 * GP[o, b]
@@ -264,7 +370,7 @@ def pool_backward(kind, A, C, H, W, GP, GA):
                         GA[s + W + 1, b] = g
 
 
-@kernel
+@kernel(parallel=True)
 def relu_max_pool_forward(Z, bias, C, H, W, P):
     """P = maxpool(relu(Z + bias)) in one pass over Z, the bare convolution.
 
@@ -275,7 +381,7 @@ def relu_max_pool_forward(Z, bias, C, H, W, P):
     """
     B = Z.shape[1]
     H2, W2 = H // 2, W // 2
-    for c in range(C):
+    for c in prange(C):
         bc = bias[c]
         for y in range(H2):
             for x in range(W2):
@@ -289,7 +395,7 @@ def relu_max_pool_forward(Z, bias, C, H, W, P):
                     P[o, b] = max(m, 0.0)
 
 
-@kernel
+@kernel(parallel=True)
 def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
     """dLoss/dZ from dLoss/dP for :func:`relu_max_pool_forward`, in one pass.
 
@@ -299,19 +405,28 @@ def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
     """
     B = GZ.shape[1]
     H2, W2 = H // 2, W // 2
-    if H % 2 or W % 2:
-        GZ[:, :] = 0.0  # an odd last row/column was never pooled
-    for c in range(C):
+    for c in prange(C):
+        if H % 2 or W % 2:  # an odd last row/column was never pooled
+            for i in range(c * H * W, (c + 1) * H * W):
+                for b in range(B):
+                    GZ[i, b] = 0.0
         bc = bias[c]
         for y in range(H2):
             for x in range(W2):
                 s = c * H * W + 2 * y * W + 2 * x
                 o = (c * H2 + y) * W2 + x
-                for b in range(B):
-                    a0, a1 = Z[s, b] + bc, Z[s + 1, b] + bc
-                    a2, a3 = Z[s + W, b] + bc, Z[s + W + 1, b] + bc
-                    g = GP[o, b] if P[o, b] > 0.0 else 0.0
-                    _to_first_largest(GZ, s, W, b, a0, a1, a2, a3, g)
+                for q in range(4):
+                    _route_to_first_largest(
+                        Z[s],
+                        Z[s + 1],
+                        Z[s + W],
+                        Z[s + W + 1],
+                        bc,
+                        q,
+                        GP[o],
+                        P[o],
+                        GZ[s + (q // 2) * W + q % 2],
+                    )
 
 
 # ------------------------------------------------------------------ layout
@@ -334,7 +449,7 @@ def build_front(
     table = np.zeros((len(filters), CONV_COLUMNS), dtype=np.int64)
     chunks: list[np.ndarray] = []
     mask: list[np.ndarray] = []
-    unit_in, unit, offset, col = 0, c * h * w, 0, 0
+    unit_in, unit, offset, padded = 0, c * h * w, 0, 0
     for s, c_out in enumerate(filters):
         Kw, b = init_kernels(init, c, c_out, k, rng)
         row = table[s]
@@ -348,8 +463,8 @@ def build_front(
             chunks += [np.ones(c_out), np.zeros(c_out)]
             mask += [np.zeros(2 * c_out)]
             offset += 2 * c_out
-        row[KACT], row[POOL], row[COL_OFF] = act, pool, col
-        col += c * k * k * h * w
+        row[KACT], row[POOL], row[PAD_OFF] = act, pool, padded
+        padded += c * (h + 2 * (k // 2)) * (w + 2 * (k // 2))
         row[KU_IN], row[KU_CONV] = unit_in, unit
         unit += c_out * h * w
         if pool != NO_POOL:

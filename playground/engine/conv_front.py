@@ -27,42 +27,41 @@ from .slots import A_, BN_EPS, BN_MOMENTUM, DROPOUT, G_, H_, M_, N_, P_, S_, Z_
 
 
 @kernel(inline="always")
-def _cols(cols, conv, s, batch):
-    """Stage ``s``'s im2col matrix ``(C_in*k*k, H*W*batch)`` and its dcols twin."""
-    k = conv[s, cv.KSIZE]
-    rows = conv[s, cv.C_IN] * k * k
-    n = conv[s, cv.HEIGHT] * conv[s, cv.WIDTH] * batch
-    start = conv[s, cv.COL_OFF] * batch
+def _padded_size(conv, s, channels):
+    """Values per point of ``channels`` padded maps of stage ``s``'s size."""
+    p = conv[s, cv.KSIZE] // 2
+    return channels * (conv[s, cv.HEIGHT] + 2 * p) * (conv[s, cv.WIDTH] + 2 * p)
+
+
+@kernel(inline="always")
+def _padded(scratch, conv, s, batch):
+    """Stage ``s``'s padded input maps (kept from the forward pass for the
+    kernel gradient) and, after every stage's, room for its output gradient's."""
+    start = conv[s, cv.PAD_OFF] * batch
     last = conv.shape[0] - 1
-    d = (
-        conv[last, cv.COL_OFF]
-        + conv[last, cv.C_IN]
-        * conv[last, cv.KSIZE] ** 2
-        * conv[last, cv.HEIGHT]
-        * conv[last, cv.WIDTH]
-    ) * batch
+    d = (conv[last, cv.PAD_OFF] + _padded_size(conv, last, conv[last, cv.C_IN])) * batch
     return (
-        cols[start : start + rows * n].reshape((rows, n)),
-        cols[d : d + rows * n].reshape((rows, n)),
+        scratch[start : start + _padded_size(conv, s, conv[s, cv.C_IN]) * batch],
+        scratch[d : d + _padded_size(conv, s, conv[s, cv.C_OUT]) * batch],
     )
 
 
 @kernel(inline="always")
-def cols_per_point(conv):
-    """Every stage's im2col values for one point, plus the largest once more (dcols)."""
+def scratch_per_point(conv):
+    """Every stage's padded input maps for one point, plus the largest padded
+    output gradient once (the backward pass needs one stage's at a time)."""
     per = 0
     big = 0
     for s in range(conv.shape[0]):
-        n = conv[s, cv.C_IN] * conv[s, cv.KSIZE] ** 2 * conv[s, cv.HEIGHT] * conv[s, cv.WIDTH]
-        per += n
-        big = max(big, n)
+        per += _padded_size(conv, s, conv[s, cv.C_IN])
+        big = max(big, _padded_size(conv, s, conv[s, cv.C_OUT]))
     return per + big
 
 
 @kernel
 def conv_scratch(conv, batch, dtype):
-    """im2col scratch for batches of exactly ``batch`` points."""
-    return np.empty(max(1, cols_per_point(conv) * batch), dtype=dtype)
+    """Conv scratch (padded maps) for batches of exactly ``batch`` points."""
+    return np.empty(max(1, scratch_per_point(conv) * batch), dtype=dtype)
 
 
 @kernel(inline="always")
@@ -81,7 +80,7 @@ def _fused(conv, s, train):
 
 
 @kernel
-def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, state):
+def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, scratch, train, state):
     """Each conv stage in turn: conv, [batch norm], activation, [pool], [dropout]."""
     dropping = train and hp[DROPOUT] > 0.0
     batch = bufs.shape[2]
@@ -92,14 +91,14 @@ def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, s
         u_in, u, uo = conv[s, cv.KU_IN], conv[s, cv.KU_CONV], conv[s, cv.KU_OUT]
         v = u + c_out * hw
         kw, kb = conv[s, cv.KW_OFF], conv[s, cv.KB_OFF]
-        col, _ = _cols(cols, conv, s, batch)
+        padded, _ = _padded(scratch, conv, s, batch)
         z = bufs[Z_, u:v]
         fused = _fused(conv, s, train)
         conv_forward(
             params[kw : kw + c_out * c_in * k * k].reshape((c_out, c_in * k * k)),
             params[kb : kb + c_out],
             bufs[A_, u_in : u_in + c_in * hw],
-            col,
+            padded,
             z,
             H,
             W,
@@ -155,7 +154,7 @@ def conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, s
 
 
 @kernel
-def conv_front_backward(params, grad, conv, hp, bufs, cols, train):
+def conv_front_backward(params, grad, conv, hp, bufs, scratch, train):
     """Backpropagate from dLoss/d(last stage's output), in ``bufs[G_]``, to every kernel."""
     dropping = train and hp[DROPOUT] > 0.0
     batch = bufs.shape[2]
@@ -201,14 +200,14 @@ def conv_front_backward(params, grad, conv, hp, bufs, cols, train):
                 grad[g + c_out : g + 2 * c_out],
             )
         n = c_in * k * k
-        col, dcol = _cols(cols, conv, s, batch)
+        padded, padded_g = _padded(scratch, conv, s, batch)
         conv_backward(
             params[kw : kw + c_out * n].reshape((c_out, n)),
-            col,
+            padded,
             gz,
             grad[kw : kw + c_out * n].reshape((c_out, n)),
             grad[kb : kb + c_out],
-            dcol,
+            padded_g,
             bufs[G_, u_in : u_in + c_in * hw],
             s > 0,
             H,

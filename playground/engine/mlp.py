@@ -636,9 +636,9 @@ class MLP:
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         if self.n_units * n <= FRAME_MAX_VALUES:
             bufs = self._frame_scratch(n)
-            cols = nw.conv_scratch(self._conv, n, np.float32)
+            padded = nw.conv_scratch(self._conv, n, np.float32)
             nw.forward_all(
-                X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols
+                X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, padded
             )
             out = bufs[sl.A_, first:].copy()
         else:  # too large for one piece: evaluate in chunks
@@ -679,8 +679,8 @@ class MLP:
         with np.errstate(over="ignore"):
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=np.float32)
-        cols = nw.conv_scratch(self._conv, n, np.float32)
-        nw.forward_all(X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, cols)
+        padded = nw.conv_scratch(self._conv, n, np.float32)
+        nw.forward_all(X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, padded)
         maps = {}
         for s, row in enumerate(self._conv, start=1):
             c, h, w = int(row[cv.C_OUT]), int(row[cv.HEIGHT]), int(row[cv.WIDTH])

@@ -29,9 +29,9 @@ wide) so each block stays a plain slice; dropout acts on the n outputs only.
   is one layer's contiguous ``(n, batch)`` block. A batch of another size
   (the last, partial one) gets scratch of its own, so every block is a plain
   slice: no reshape, which costs a C call each time, in the per-batch path.
-* ``conv`` / ``cols``: the optional convolutional front end (see :mod:`.conv`),
-  a table of stages that run before the dense layers, and the scratch its
-  im2col matrices use. A dense network passes a table with no rows.
+* ``conv`` / ``padded``: the optional convolutional front end (see :mod:`.conv`),
+  a table of stages that run before the dense layers, and the scratch of its
+  padded maps. A dense network passes a table with no rows.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import numpy as np
 
 from ._jit import kernel
 from .activations import activate, backprop_activation
-from .conv_front import cols_per_point, conv_front_backward, conv_front_forward, conv_scratch
+from .conv_front import conv_front_backward, conv_front_forward, conv_scratch, scratch_per_point
 from .layers import (
     batchnorm_backward,
     batchnorm_forward,
@@ -92,7 +92,7 @@ from .slots import (
 #: enough for BLAS to run at full speed on MNIST's layers.
 EVAL_CHUNK = 512
 #: ... and at most about this many scratch values per chunk (a conv net has
-#: thousands of units per image and an im2col matrix beside them).
+#: thousands of units per image and padded maps beside them).
 EVAL_VALUES = 8_000_000
 
 
@@ -111,11 +111,11 @@ def _n_units(layout):
 
 
 @kernel
-def forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, train, state):
+def forward(params, layout, conv, hp, run_mean, run_var, bufs, padded, train, state):
     """Run the batch whose inputs sit in the input block of ``bufs[A_]``."""
     n_layers = layout.shape[0]
     dropping = train and hp[DROPOUT] > 0.0
-    conv_front_forward(params, conv, hp, run_mean, run_var, bufs, cols, train, state)
+    conv_front_forward(params, conv, hp, run_mean, run_var, bufs, padded, train, state)
     for l in range(n_layers):
         n_in = layout[l, N_IN]
         u_in = layout[l, U_IN]
@@ -156,7 +156,7 @@ def forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, train, stat
 
 
 @kernel
-def backward(params, grad, layout, conv, hp, bufs, cols, train):
+def backward(params, grad, layout, conv, hp, bufs, padded, train):
     """Backpropagate from dLoss/dZ of the output layer (in ``bufs[G_]``)."""
     n_layers = layout.shape[0]
     dropping = train and hp[DROPOUT] > 0.0
@@ -204,7 +204,7 @@ def backward(params, grad, layout, conv, hp, bufs, cols, train):
                 grad[g + width : g + 2 * width],
             )
     if has_conv:
-        conv_front_backward(params, grad, conv, hp, bufs, cols, train)
+        conv_front_backward(params, grad, conv, hp, bufs, padded, train)
 
 
 @kernel
@@ -252,7 +252,7 @@ def loss_and_gradient(
     run_mean,
     run_var,
     bufs,
-    cols,
+    padded,
     state,
     train,
 ):
@@ -261,9 +261,9 @@ def loss_and_gradient(
     Returns the batch's summed data loss; the gradient of its mean goes to ``grad``.
     """
     gather_batch(X, Y, idx, start, layout, bufs, True)
-    forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, train, state)
+    forward(params, layout, conv, hp, run_mean, run_var, bufs, padded, train, state)
     total = output_loss(loss, layout, hp, bufs, 1.0 / bufs.shape[2])
-    backward(params, grad, layout, conv, hp, bufs, cols, train)
+    backward(params, grad, layout, conv, hp, bufs, padded, train)
     return total
 
 
@@ -333,12 +333,12 @@ def train_batches(
     n = idx.shape[0]
     cap = min(batch_size, n)
     bufs = scratch(layout, cap, params.dtype)
-    cols = conv_scratch(conv, cap, params.dtype)
+    padded = conv_scratch(conv, cap, params.dtype)
     total = 0.0
     for start in range(0, n, cap):
         if n - start < cap:  # the last, smaller batch
             bufs = scratch(layout, n - start, params.dtype)
-            cols = conv_scratch(conv, n - start, params.dtype)
+            padded = conv_scratch(conv, n - start, params.dtype)
         total += loss_and_gradient(
             X,
             Y,
@@ -353,7 +353,7 @@ def train_batches(
             run_mean,
             run_var,
             bufs,
-            cols,
+            padded,
             state,
             True,
         )
@@ -389,10 +389,10 @@ def evaluate(X, Y, params, layout, conv, hp, loss, run_mean, run_var, out, first
     and returns the summed data loss against Y when ``with_loss``.
     """
     n = X.shape[0]
-    per_point = N_BUFS * _n_units(layout) + cols_per_point(conv)
+    per_point = N_BUFS * _n_units(layout) + scratch_per_point(conv)
     cap = min(EVAL_CHUNK, n, max(1, EVAL_VALUES // per_point))
     bufs = scratch(layout, cap, params.dtype)
-    cols = conv_scratch(conv, cap, params.dtype)
+    padded = conv_scratch(conv, cap, params.dtype)
     idx = np.arange(n)
     state = np.zeros(1, dtype=np.uint64)  # unused: no dropout in evaluation
     total = 0.0
@@ -400,9 +400,9 @@ def evaluate(X, Y, params, layout, conv, hp, loss, run_mean, run_var, out, first
         b = min(cap, n - start)
         if b < cap:
             bufs = scratch(layout, b, params.dtype)
-            cols = conv_scratch(conv, b, params.dtype)
+            padded = conv_scratch(conv, b, params.dtype)
         gather_batch(X, Y, idx, start, layout, bufs, with_loss)
-        forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, False, state)
+        forward(params, layout, conv, hp, run_mean, run_var, bufs, padded, False, state)
         if with_loss:
             total += output_loss(loss, layout, hp, bufs, 1.0)
         out[:, start : start + b] = bufs[A_, first_unit:]
@@ -410,7 +410,7 @@ def evaluate(X, Y, params, layout, conv, hp, loss, run_mean, run_var, out, first
 
 
 @kernel
-def forward_all(X, params, layout, conv, hp, run_mean, run_var, bufs, cols):
+def forward_all(X, params, layout, conv, hp, run_mean, run_var, bufs, padded):
     """Evaluation-mode pass over every row of X as one batch.
 
     Afterwards ``bufs[A_]`` is the ``(units, n)`` activation matrix itself,
@@ -419,4 +419,4 @@ def forward_all(X, params, layout, conv, hp, run_mean, run_var, bufs, cols):
     """
     state = np.zeros(1, dtype=np.uint64)  # unused: no dropout in evaluation
     gather_batch(X, X, np.arange(X.shape[0]), 0, layout, bufs, False)
-    forward(params, layout, conv, hp, run_mean, run_var, bufs, cols, False, state)
+    forward(params, layout, conv, hp, run_mean, run_var, bufs, padded, False, state)
