@@ -18,13 +18,16 @@ Every kernel uses the same options so that behaviour is uniform:
   allow SIMD reductions, but NaN and Inf still propagate so that divergence is
   detected rather than optimised away.
 
-A few conv kernels are ``parallel=True`` and split their work with ``prange``
-(see :mod:`.conv`). Sessions of the page and trials of a sweep run kernels on
-several Python threads at once, so Numba must use a threading layer that is
-safe for that: ``threadsafe`` (TBB or OpenMP; the wheels ship OpenMP) rather
-than its last resort, the workqueue layer, which aborts the process when two
-threads launch parallel work at the same time. A user's own choice in
-``NUMBA_THREADING_LAYER`` is left alone.
+The conv kernels that carry a conv net's work are ``parallel=True`` and
+split it over the cores with ``prange`` (see :mod:`.conv`). Sessions of the
+page and trials of a sweep call kernels from several Python threads at once,
+and Numba's last-resort threading layer, the workqueue, aborts the process
+when two threads launch parallel work together. So the engine asks for the
+``threadsafe`` layer: OpenMP, which Numba's wheels build against the
+system's GNU OpenMP (Debian's ``libgomp1``, there wherever GCC is). Where
+that library is missing, :data:`CONCURRENT_PARALLEL` is false and the conv
+kernels of different threads take turns (see ``MLP._kernel``) instead of
+crashing. A user's own ``NUMBA_THREADING_LAYER`` is left alone.
 """
 
 from __future__ import annotations
@@ -40,8 +43,24 @@ from numba.core import config as numba_config
 
 FASTMATH = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
 _ENGINE = Path(__file__).resolve().parent
-if "NUMBA_THREADING_LAYER" not in os.environ:
-    numba_config.THREADING_LAYER = "threadsafe"
+
+
+def _openmp_loads() -> bool:
+    """Whether Numba's OpenMP threading layer loads (it links the system's libgomp)."""
+    try:
+        from numba.np.ufunc import omppool  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+_USER_LAYER = os.environ.get("NUMBA_THREADING_LAYER")
+#: Whether parallel kernels may run on several Python threads at the same time.
+CONCURRENT_PARALLEL = (
+    _USER_LAYER in {"omp", "tbb", "safe", "threadsafe"} if _USER_LAYER else _openmp_loads()
+)
+if not _USER_LAYER:
+    numba_config.THREADING_LAYER = "threadsafe" if CONCURRENT_PARALLEL else "workqueue"
 _PREFIX = "engine-"
 
 
