@@ -111,7 +111,7 @@ def init_kernels(
 
 
 # ------------------------------------------------------------- convolution
-@kernel(parallel=True)
+@kernel
 def pad_maps(A, C, H, W, p, out):
     """Copy the ``(C*H*W, B)`` block A into ``out`` as ``(C, H+2p, W+2p, B)``
     maps with a border of ``p`` zeros (``out`` is flat): 'same' padding made
@@ -119,7 +119,7 @@ def pad_maps(A, C, H, W, p, out):
     B = A.shape[1]
     Hp, Wp = H + 2 * p, W + 2 * p
     row = Wp * B
-    for c in prange(C):
+    for c in range(C):
         for yy in range(Hp):
             o = (c * Hp + yy) * row
             dst = out[o : o + row]
@@ -178,18 +178,12 @@ def conv_same(Kw, bias, padded, Z, C_in, H, W, K, add_bias):
                         a4 = padded[r + 4 * B : r + 4 * B + n]
                         for i in range(n):
                             z[i] += k0 * a0[i] + k1 * a1[i] + k2 * a2[i] + k3 * a3[i] + k4 * a4[i]
-                    elif K == 3:
+                    else:  # K == 3 (KERNEL_SIZES)
                         k0, k1, k2 = Kw[co, t], Kw[co, t + 1], Kw[co, t + 2]
                         a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
                         a2 = padded[r + 2 * B : r + 2 * B + n]
                         for i in range(n):
                             z[i] += k0 * a0[i] + k1 * a1[i] + k2 * a2[i]
-                    else:
-                        for kx in range(K):
-                            k = Kw[co, t + kx]
-                            a = padded[r + kx * B : r + kx * B + n]
-                            for i in range(n):
-                                z[i] += k * a[i]
 
 
 @kernel
@@ -245,7 +239,7 @@ def kernel_gradient(G, padded, dK, db, C_in, H, W, K):
                             s2 += g[i] * a2[i]
                             s3 += g[i] * a3[i]
                             s4 += g[i] * a4[i]
-                    else:
+                    else:  # K == 3 (KERNEL_SIZES)
                         a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
                         a2 = padded[r + 2 * B : r + 2 * B + n]
                         for i in range(n):
@@ -311,12 +305,12 @@ def _route_to_first_largest(a0, a1, a2, a3, bias, q, gp, gate, out):
         out[b] = gp[b] if hit else 0.0
 
 
-@kernel(parallel=True)
+@kernel
 def pool_forward(kind, A, C, H, W, P):
     """2x2, stride-2 max or average pooling of the ``(C*H*W, B)`` block A into P."""
     B = A.shape[1]
     H2, W2 = H // 2, W // 2
-    for c in prange(C):
+    for c in range(C):
         for y in range(H2):
             for x in range(W2):
                 s = c * H * W + 2 * y * W + 2 * x
@@ -370,7 +364,7 @@ def pool_backward(kind, A, C, H, W, GP, GA):
                         GA[s + W + 1, b] = g
 
 
-@kernel(parallel=True)
+@kernel
 def relu_max_pool_forward(Z, bias, C, H, W, P):
     """P = maxpool(relu(Z + bias)) in one pass over Z, the bare convolution.
 
@@ -381,7 +375,7 @@ def relu_max_pool_forward(Z, bias, C, H, W, P):
     """
     B = Z.shape[1]
     H2, W2 = H // 2, W // 2
-    for c in prange(C):
+    for c in range(C):
         bc = bias[c]
         for y in range(H2):
             for x in range(W2):
