@@ -16,16 +16,15 @@ Layout of values: like the dense layers, a stage's values are feature-major
 (PyTorch's flatten order). With the batch innermost, one channel's whole map
 over the batch, ``(C, H*W*B)``, is a plain reshape of the block, so:
 
-* convolution is im2col + one BLAS product: ``cols[(c,ky,kx), (y,x,b)]`` holds
-  the input pixel each kernel tap sees ('same' zero padding, stride 1), and
-  ``Z(C_out, H*W*B) = K(C_out, C_in*k*k) @ cols``; the backward pass is two
-  more products (``dK = G @ cols.T``, ``dcols = K.T @ G``) and a scatter-add
-  (col2im). im2col copies rows of ``batch`` contiguous values, so it runs at
-  memory speed, and the products are large enough for BLAS even on MNIST.
-  Measured against direct loops vectorised over the batch (one BLAS thread,
-  float32): batch 64, 1->8 maps 28x28 5x5: 0.82 vs 0.83 ms; 8->16 maps
-  14x14: 1.9 vs 3.1 ms; batch 10: 0.14 vs 0.43 and 0.35 vs 1.5 ms; a toy
-  1->4 8x8 3x3: 8 vs 12 us. Direct loops never won, so there is one path.
+* convolution is direct, on padded maps: each stage copies its input block
+  once into ``(C, H+2p, W+2p, B)`` maps with a zero border (:func:`pad_maps`),
+  and for one output row, one input channel and one kernel row the k taps of
+  that row read one padded row at k offsets of B values. So the inner loop
+  runs over W*B contiguous values doing k multiply-adds per value of Z loaded
+  and stored, which LLVM vectorises (AVX-512 here). The input gradient is the
+  same convolution of the padded output gradient with the kernels flipped and
+  their channels swapped; the kernel gradient makes k sums per pass over a row
+  of G. Threads own output channels (``prange``), so none write the same value.
 * batch norm per channel is the dense kernel applied to the ``(C, H*W*B)`` view
   (statistics over batch and positions, as ``torch.nn.BatchNorm2d``).
 * activations and dropout are the dense kernels on the block as it is.
@@ -38,15 +37,29 @@ instead of stored. Training a ReLU stage with max pooling and no batch norm
 activation, pool; pool backward, activation backward): relu(max(z + b)) is
 max(relu(z + b)) exactly. Measured per batch of 64 (one thread): 0.026 ms
 against 0.063 ms for the first layer's forward passes, 0.053 against 0.087 ms
-backward; small next to the products.
+backward; small next to the convolutions.
 
-Where a training epoch's time goes (py-spy, batch 64, one BLAS thread): about
-73 % in the BLAS products, a third of that in OpenBLAS packing its operands
-(the im2col matrix is copied once more there) and 5 % zeroing ``dcols``
-before the product writes it; the rest (im2col, col2im, pooling, the dense
-layer, the update) in the kernels here. Asking for the products in other
-orientations (``dK.T = cols @ G.T``, a C-order ``K.T``) was 1.1-1.5x faster
-timed alone but no faster inside an epoch, so the plain forms stay.
+Why direct and not im2col + BLAS, which this module did first: the im2col
+matrices of the MNIST conv net (25 x 50,176 and 200 x 12,544 values a batch
+of 64, 15 MB) were written, then copied again by OpenBLAS to pack them, and
+the input gradient's twin zeroed before the product wrote it. With only 8 or
+16 output channels each packed value is used 8 or 16 times, so a one-thread
+profile (py-spy) put 38 % of an epoch in OpenBLAS's packing and zeroing and
+33 % in its multiply kernel; its threads also idled on these thin products.
+Measured per batch of 64 (float32, medians; two threads, then one):
+
+==========================================  =============  ==========
+                                            im2col + BLAS  direct
+==========================================  =============  ==========
+conv 1->8, 28x28, 5x5, forward              0.42 / 0.70    0.15 / 0.27
+conv 8->16, 14x14, 5x5, forward             1.01 / 1.82    0.55 / 1.07
+==========================================  =============  ==========
+
+and a whole epoch of the benchmark net (``bench_engine.py --only cnn_epoch``)
+went from 1.28x PyTorch's time to under half of it. Per batch of 64 with two
+threads the stages now take: conv 1 forward 0.11 ms, its ReLU + pool 0.01 ms
+forward and 0.11 ms backward, its kernel gradient 0.11 ms; conv 2 forward
+0.59 ms, ReLU + pool 0.01 and 0.05 ms, kernel and input gradients 1.30 ms.
 """
 
 from __future__ import annotations
