@@ -229,7 +229,7 @@ def test_without_a_thread_safe_layer_conv_kernels_take_turns(monkeypatch, rng):
     must not overlap; dense networks launch no parallel work and never wait."""
     from playground.engine import mlp, network
 
-    monkeypatch.setattr(mlp, "CONCURRENT_PARALLEL", False)
+    monkeypatch.setattr(mlp, "parallel_is_concurrent", lambda: False)
     held = []
     real = network.train_batches
 

@@ -25,13 +25,14 @@ and Numba's last-resort threading layer, the workqueue, aborts the process
 when two threads launch parallel work together. So the engine asks for the
 ``threadsafe`` layer: OpenMP, which Numba's wheels build against the
 system's GNU OpenMP (Debian's ``libgomp1``, there wherever GCC is). Where
-that library is missing, :data:`CONCURRENT_PARALLEL` is false and the conv
+that library is missing, :func:`parallel_is_concurrent` is false and the conv
 kernels of different threads take turns (see ``MLP._kernel``) instead of
 crashing. A user's own ``NUMBA_THREADING_LAYER`` is left alone.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -55,12 +56,22 @@ def _openmp_loads() -> bool:
 
 
 _USER_LAYER = os.environ.get("NUMBA_THREADING_LAYER")
-#: Whether parallel kernels may run on several Python threads at the same time.
-CONCURRENT_PARALLEL = (
-    _USER_LAYER in {"omp", "tbb", "safe", "threadsafe"} if _USER_LAYER else _openmp_loads()
-)
-if not _USER_LAYER:
-    numba_config.THREADING_LAYER = "threadsafe" if CONCURRENT_PARALLEL else "workqueue"
+
+
+@functools.cache
+def parallel_is_concurrent() -> bool:
+    """Whether parallel kernels may run on several Python threads at once;
+    settles Numba's threading layer accordingly. Asked before a conv net's first
+    kernel, not at import: loading OpenMP costs a process that never runs a
+    parallel kernel (PyTorch's small operations in the same process took 12 ms
+    instead of 1 ms, measured in ``bench_engine.py``'s frame workload)."""
+    if _USER_LAYER:
+        return _USER_LAYER in {"omp", "tbb", "safe", "threadsafe"}
+    concurrent = _openmp_loads()
+    numba_config.THREADING_LAYER = "threadsafe" if concurrent else "workqueue"
+    return concurrent
+
+
 _PREFIX = "engine-"
 
 

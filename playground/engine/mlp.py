@@ -18,7 +18,7 @@ import numpy as np
 from . import conv as cv
 from . import network as nw
 from . import slots as sl
-from ._jit import CONCURRENT_PARALLEL
+from ._jit import parallel_is_concurrent
 from .activations import HIDDEN_ACTIVATIONS, PIECES
 from .blas import one_blas_thread
 from .init import INITS, init_layer
@@ -439,7 +439,8 @@ class MLP:
         with other threads' conv kernels. Dense networks run no parallel loops."""
         if self._conv.shape[0] == 0:
             return run(*args)
-        with one_blas_thread(), nullcontext() if CONCURRENT_PARALLEL else _PARALLEL_TURNS:
+        turns = nullcontext() if parallel_is_concurrent() else _PARALLEL_TURNS
+        with one_blas_thread(), turns:
             return run(*args)
 
     # ----------------------------------------------------------- training
