@@ -204,9 +204,8 @@ def test_l1_drives_conv_kernel_taps_to_exact_zeros_but_never_biases(rng):
 
 
 def test_conv_nets_train_on_several_threads_at_once_with_the_numbers_of_one(rng):
-    """The page's sessions and a sweep's trials call the parallel conv kernels from
-    several threads at once: the threading layer must allow it (Numba's workqueue
-    layer would abort the process) and each net must get exactly its lone numbers."""
+    """The page's sessions and a sweep's trials run conv kernels on several threads
+    at once (they release the GIL): each net must get exactly its lone numbers."""
     import threading
 
     X = rng.random((96, 784)).astype(np.float32)
@@ -222,50 +221,3 @@ def test_conv_nets_train_on_several_threads_at_once_with_the_numbers_of_one(rng)
         t.join()
     for a, b in zip(alone, together):
         np.testing.assert_array_equal(a.state_dict()["params"], b.state_dict()["params"])
-
-
-def test_without_a_thread_safe_layer_conv_kernels_take_turns(monkeypatch, rng):
-    """Where Numba has no OpenMP (no libgomp) the conv kernels of different threads
-    must not overlap; dense networks launch no parallel work and never wait."""
-    from playground.engine import mlp, network
-
-    monkeypatch.setattr(mlp, "parallel_is_concurrent", lambda: False)
-    held = []
-    real = network.train_batches
-
-    def spy(*args):
-        held.append(mlp._PARALLEL_TURNS.locked())
-        return real(*args)
-
-    monkeypatch.setattr(network, "train_batches", spy)
-    X = rng.random((8, 784)).astype(np.float32)
-    Y = np.eye(10, dtype=np.float32)[np.arange(8)]
-    small_cnn().train_epoch(X, Y, batch_size=4)
-    MLP(784, (16,), 10, **{**DIGITS, "input_shape": None}).train_epoch(X, Y, batch_size=4)
-    assert held == [True, False]
-
-
-def test_a_conv_net_computes_with_one_blas_thread_and_gives_the_threads_back(monkeypatch, rng):
-    """OpenBLAS's threads and the conv kernels' own fight for the cores (7x slower
-    epochs), so BLAS runs one thread while a conv net computes, and only then."""
-    from threadpoolctl import threadpool_info, threadpool_limits
-
-    from playground.engine import network
-
-    def blas_threads():
-        return sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
-
-    seen = []
-    real = network.evaluate
-
-    def spy(*args):
-        seen.append(blas_threads())
-        return real(*args)
-
-    monkeypatch.setattr(network, "evaluate", spy)
-    X = rng.random((4, 784)).astype(np.float32)
-    with threadpool_limits(limits=2, user_api="blas"):
-        small_cnn().predict(X)
-        MLP(784, (16,), 10, **{**DIGITS, "input_shape": None}).predict(X)
-        assert seen == [[1], [2]]
-        assert blas_threads() == [2]

@@ -1,4 +1,4 @@
-"""The Numba-compiled MLP engine (imports numpy, numba and threadpoolctl only).
+"""The Numba-compiled MLP engine (imports numpy and numba only).
 
 ``MLP`` is the entry point; the name tables say which activations, losses,
 optimizers, initialisations and schedules exist; ``OUTPUT_FACTS`` says what each

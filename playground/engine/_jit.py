@@ -17,22 +17,10 @@ Every kernel uses the same options so that behaviour is uniform:
 * fastmath flags *without* ``nnan``/``ninf``: reassociation and contraction
   allow SIMD reductions, but NaN and Inf still propagate so that divergence is
   detected rather than optimised away.
-
-The conv kernels that carry a conv net's work are ``parallel=True`` and
-split it over the cores with ``prange`` (see :mod:`.conv`). Sessions of the
-page and trials of a sweep call kernels from several Python threads at once,
-and Numba's last-resort threading layer, the workqueue, aborts the process
-when two threads launch parallel work together. So the engine asks for the
-``threadsafe`` layer: OpenMP, which Numba's wheels build against the
-system's GNU OpenMP (Debian's ``libgomp1``, there wherever GCC is). Where
-that library is missing, :func:`parallel_is_concurrent` is false and the conv
-kernels of different threads take turns (see ``MLP._kernel``) instead of
-crashing. A user's own ``NUMBA_THREADING_LAYER`` is left alone.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import shutil
@@ -44,34 +32,6 @@ from numba.core import config as numba_config
 
 FASTMATH = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
 _ENGINE = Path(__file__).resolve().parent
-
-
-def _openmp_loads() -> bool:
-    """Whether Numba's OpenMP threading layer loads (it links the system's libgomp)."""
-    try:
-        from numba.np.ufunc import omppool  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
-
-
-_USER_LAYER = os.environ.get("NUMBA_THREADING_LAYER")
-
-
-@functools.cache
-def parallel_is_concurrent() -> bool:
-    """Whether parallel kernels may run on several Python threads at once;
-    settles Numba's threading layer accordingly. Asked before a conv net's first
-    kernel, not at import: loading OpenMP costs a process that never runs a
-    parallel kernel (PyTorch's small operations in the same process took 12 ms
-    instead of 1 ms, measured in ``bench_engine.py``'s frame workload)."""
-    if _USER_LAYER:
-        return _USER_LAYER in {"omp", "tbb", "safe", "threadsafe"}
-    concurrent = _openmp_loads()
-    numba_config.THREADING_LAYER = "threadsafe" if concurrent else "workqueue"
-    return concurrent
-
-
 _PREFIX = "engine-"
 
 
@@ -109,9 +69,8 @@ def _cache_dir() -> str:
 CACHE_DIR = _cache_dir()
 
 
-def kernel(func=None, *, inline: str = "never", parallel: bool = False):
-    """Decorate ``func`` as an engine kernel (see module docstring); ``parallel``
-    kernels may split loops over threads with ``numba.prange``."""
+def kernel(func=None, *, inline: str = "never"):
+    """Decorate ``func`` as an engine kernel (see module docstring)."""
 
     def wrap(f):
         # Numba picks a kernel's cache location when it is decorated: point it at
@@ -119,12 +78,7 @@ def kernel(func=None, *, inline: str = "never", parallel: bool = False):
         before, numba_config.CACHE_DIR = numba_config.CACHE_DIR, CACHE_DIR
         try:
             return njit(
-                cache=True,
-                nogil=True,
-                error_model="numpy",
-                fastmath=set(FASTMATH),
-                inline=inline,
-                parallel=parallel,
+                cache=True, nogil=True, error_model="numpy", fastmath=set(FASTMATH), inline=inline
             )(f)
         finally:
             numba_config.CACHE_DIR = before

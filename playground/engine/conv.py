@@ -24,7 +24,7 @@ over the batch, ``(C, H*W*B)``, is a plain reshape of the block, so:
   and stored, which LLVM vectorises (AVX-512 here). The input gradient is the
   same convolution of the padded output gradient with the kernels flipped and
   their channels swapped; the kernel gradient makes k sums per pass over a row
-  of G. Threads own output channels (``prange``), so none write the same value.
+  of G.
 * batch norm per channel is the dense kernel applied to the ``(C, H*W*B)`` view
   (statistics over batch and positions, as ``torch.nn.BatchNorm2d``).
 * activations and dropout are the dense kernels on the block as it is.
@@ -45,27 +45,28 @@ of 64, 15 MB) were written, then copied again by OpenBLAS to pack them, and
 the input gradient's twin zeroed before the product wrote it. With only 8 or
 16 output channels each packed value is used 8 or 16 times, so a one-thread
 profile (py-spy) put 38 % of an epoch in OpenBLAS's packing and zeroing and
-33 % in its multiply kernel; its threads also idled on these thin products.
-Measured per batch of 64 (float32, medians; two threads, then one):
+33 % in its multiply kernel. Measured per batch of 64 (float32, one thread,
+medians): the first layer's forward pass 0.70 ms with im2col + BLAS, 0.27 ms
+direct; the second's 1.82 against 1.07 ms. A whole epoch of the benchmark net
+(``bench_engine.py --only cnn_epoch``) went from 1.28x PyTorch's time (two
+threads each) to about 0.75x. Per batch of 64 (another run) the stages take: conv 1
+forward 0.17 ms, its ReLU + pool 0.03 ms forward and 0.17 ms backward, its
+kernel gradient 0.20 ms; conv 2 forward 1.05 ms, ReLU + pool 0.01 and 0.08
+ms, kernel and input gradients 1.92 ms.
 
-==========================================  =============  ==========
-                                            im2col + BLAS  direct
-==========================================  =============  ==========
-conv 1->8, 28x28, 5x5, forward              0.42 / 0.70    0.15 / 0.27
-conv 8->16, 14x14, 5x5, forward             1.01 / 1.82    0.55 / 1.07
-==========================================  =============  ==========
-
-and a whole epoch of the benchmark net (``bench_engine.py --only cnn_epoch``)
-went from 1.28x PyTorch's time to under half of it. Per batch of 64 with two
-threads the stages now take: conv 1 forward 0.11 ms, its ReLU + pool 0.01 ms
-forward and 0.11 ms backward, its kernel gradient 0.11 ms; conv 2 forward
-0.59 ms, ReLU + pool 0.01 and 0.05 ms, kernel and input gradients 1.30 ms.
+Why one thread, like every other kernel here: the same kernels split over
+both cores by output channel (``parallel=True``, ``prange``) took 0.41x
+PyTorch's time, but Numba's cached parallel kernels are fragile. A cache that
+two processes filled at once (the browser tests' server and test process do;
+so do servers behind one nginx) made every later conv call segfault, Numba's
+issue 10128; and OpenMP's spinning threads slowed OpenBLAS's, so that every
+conv call needed BLAS held at one thread. Splitting the channels over Python
+threads would need the training loop in Python, a batch at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
 from ._jit import kernel
 from .init import INITS
@@ -151,52 +152,56 @@ def pad_maps(A, C, H, W, p, out):
                     d[b] = A[s + x, b]
 
 
-@kernel(parallel=True)
+@kernel
 def conv_same(Kw, bias, padded, Z, C_in, H, W, K, add_bias):
     """Z = conv(A, Kw) [+ bias], 'same' padding, stride 1, from A's padded maps.
 
     ``Kw`` is ``(C_out, C_in*K*K)``, ``padded`` is what :func:`pad_maps` made
-    of A, ``Z`` the ``(C_out*H*W, B)`` block. Threads own output channels. For
-    one output row, one input channel and one kernel row, the K taps of that
-    kernel row read the same padded row at K offsets of B values, so the loop
-    over the row's W*B values does K multiply-adds per value of Z it loads and
-    stores, on contiguous memory that LLVM vectorises.
+    of A, ``Z`` the ``(C_out*H*W, B)`` block; K is 3 or 5. For one output row,
+    one input channel and one kernel row, the K taps of that kernel row read
+    the same padded row at K offsets of B values, so the loop over the row's
+    W*B values does K multiply-adds per value of Z it loads and stores, on
+    contiguous memory that LLVM vectorises. Output channels go in pairs that
+    share those loads (1.5-1.8x faster than one at a time, the same numbers);
+    an odd last channel is paired with a spare row that is thrown away.
     """
     p = K // 2
     B = Z.shape[1]
     c_out = Kw.shape[0]
     Hp, Wp = H + 2 * p, W + 2 * p
     n = W * B
-    for co in prange(c_out):
-        start = 0.0
-        if add_bias:
-            start = bias[co]
+    spare = np.empty(n, dtype=Z.dtype)
+    for c in range(0, c_out, 2):
+        d = min(c + 1, c_out - 1)
         for y in range(H):
-            o = (co * H + y) * W
-            z = Z[o : o + W].reshape(n)
+            z = Z[(c * H + y) * W : (c * H + y + 1) * W].reshape(n)
+            w = spare if d == c else Z[(d * H + y) * W : (d * H + y + 1) * W].reshape(n)
             for i in range(n):
-                z[i] = start
+                z[i] = bias[c] if add_bias else 0.0
+                w[i] = bias[d] if add_bias else 0.0
             for ci in range(C_in):
                 for ky in range(K):
                     r = (ci * Hp + y + ky) * Wp * B
                     t = (ci * K + ky) * K
+                    a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
+                    a2 = padded[r + 2 * B : r + 2 * B + n]
+                    k0, k1, k2 = Kw[c, t], Kw[c, t + 1], Kw[c, t + 2]
+                    j0, j1, j2 = Kw[d, t], Kw[d, t + 1], Kw[d, t + 2]
                     if K == 5:
-                        k0, k1, k2 = Kw[co, t], Kw[co, t + 1], Kw[co, t + 2]
-                        k3, k4 = Kw[co, t + 3], Kw[co, t + 4]
-                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
-                        a2, a3 = (
-                            padded[r + 2 * B : r + 2 * B + n],
+                        a3, a4 = (
                             padded[r + 3 * B : r + 3 * B + n],
+                            padded[r + 4 * B : r + 4 * B + n],
                         )
-                        a4 = padded[r + 4 * B : r + 4 * B + n]
+                        k3, k4, j3, j4 = Kw[c, t + 3], Kw[c, t + 4], Kw[d, t + 3], Kw[d, t + 4]
                         for i in range(n):
-                            z[i] += k0 * a0[i] + k1 * a1[i] + k2 * a2[i] + k3 * a3[i] + k4 * a4[i]
+                            x0, x1, x2, x3, x4 = a0[i], a1[i], a2[i], a3[i], a4[i]
+                            z[i] += k0 * x0 + k1 * x1 + k2 * x2 + k3 * x3 + k4 * x4
+                            w[i] += j0 * x0 + j1 * x1 + j2 * x2 + j3 * x3 + j4 * x4
                     else:  # K == 3 (KERNEL_SIZES)
-                        k0, k1, k2 = Kw[co, t], Kw[co, t + 1], Kw[co, t + 2]
-                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
-                        a2 = padded[r + 2 * B : r + 2 * B + n]
                         for i in range(n):
-                            z[i] += k0 * a0[i] + k1 * a1[i] + k2 * a2[i]
+                            x0, x1, x2 = a0[i], a1[i], a2[i]
+                            z[i] += k0 * x0 + k1 * x1 + k2 * x2
+                            w[i] += j0 * x0 + j1 * x1 + j2 * x2
 
 
 @kernel
@@ -212,22 +217,22 @@ def conv_forward(Kw, bias, A, padded, Z, H, W, K, add_bias):
     conv_same(Kw, bias, padded, Z, c_in, H, W, K, add_bias)
 
 
-@kernel(parallel=True)
+@kernel
 def kernel_gradient(G, padded, dK, db, C_in, H, W, K):
     """dK[co, (ci, ky, kx)] = sum over positions and images of G[co] times the
-    input it multiplied; db[co] = sum G[co]. Threads own output channels; the
-    K taps of a kernel row are K sums of one pass over a row of G."""
+    input it multiplied; db[co] = sum G[co]. The K taps of a kernel row are K
+    sums of one pass over a row of G (pairs of channels sharing the input's
+    loads, as in :func:`conv_same`, measured no faster here)."""
     p = K // 2
     B = G.shape[1]
     c_out = dK.shape[0]
     Hp, Wp = H + 2 * p, W + 2 * p
     n = W * B
     zero = np.zeros(1, dtype=G.dtype)[0]  # sums in G's precision, as BLAS did
-    for co in prange(c_out):
+    for co in range(c_out):
         s = zero
         for y in range(H):
-            o = (co * H + y) * W
-            g = G[o : o + W].reshape(n)
+            g = G[(co * H + y) * W : (co * H + y + 1) * W].reshape(n)
             for i in range(n):
                 s += g[i]
         db[co] = s
@@ -236,16 +241,15 @@ def kernel_gradient(G, padded, dK, db, C_in, H, W, K):
                 t = (ci * K + ky) * K
                 s0 = s1 = s2 = s3 = s4 = zero
                 for y in range(H):
-                    o = (co * H + y) * W
-                    g = G[o : o + W].reshape(n)
+                    g = G[(co * H + y) * W : (co * H + y + 1) * W].reshape(n)
                     r = (ci * Hp + y + ky) * Wp * B
+                    a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
+                    a2 = padded[r + 2 * B : r + 2 * B + n]
                     if K == 5:
-                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
-                        a2, a3 = (
-                            padded[r + 2 * B : r + 2 * B + n],
+                        a3, a4 = (
                             padded[r + 3 * B : r + 3 * B + n],
+                            padded[r + 4 * B : r + 4 * B + n],
                         )
-                        a4 = padded[r + 4 * B : r + 4 * B + n]
                         for i in range(n):
                             s0 += g[i] * a0[i]
                             s1 += g[i] * a1[i]
@@ -253,18 +257,13 @@ def kernel_gradient(G, padded, dK, db, C_in, H, W, K):
                             s3 += g[i] * a3[i]
                             s4 += g[i] * a4[i]
                     else:  # K == 3 (KERNEL_SIZES)
-                        a0, a1 = padded[r : r + n], padded[r + B : r + B + n]
-                        a2 = padded[r + 2 * B : r + 2 * B + n]
                         for i in range(n):
                             s0 += g[i] * a0[i]
                             s1 += g[i] * a1[i]
                             s2 += g[i] * a2[i]
-                dK[co, t] = s0
-                dK[co, t + 1] = s1
-                dK[co, t + 2] = s2
+                dK[co, t], dK[co, t + 1], dK[co, t + 2] = s0, s1, s2
                 if K == 5:
-                    dK[co, t + 3] = s3
-                    dK[co, t + 4] = s4
+                    dK[co, t + 3], dK[co, t + 4] = s3, s4
 
 
 @kernel
@@ -336,17 +335,17 @@ def pool_forward(kind, A, C, H, W, P):
                         P[o, b] = 0.25 * (A[s, b] + A[s + 1, b] + A[s + W, b] + A[s + W + 1, b])
 
 
-@kernel(parallel=True)
+@kernel
 def pool_backward(kind, A, C, H, W, GP, GA):
     """dLoss/dA from dLoss/dP (GP); A is the pooled input, needed by max pooling.
 
     Every input of a window is written (the gradient or 0), so GA needs no
-    zeroing first; threads own whole channels.
+    zeroing first.
     """
     B = GA.shape[1]
     H2, W2 = H // 2, W // 2
     zero = np.zeros(1, dtype=A.dtype)[0]  # no bias, in A's precision
-    for c in prange(C):
+    for c in range(C):
         if H % 2 or W % 2:  # an odd last row/column was never pooled
             for i in range(c * H * W, (c + 1) * H * W):
                 for b in range(B):
@@ -402,7 +401,7 @@ def relu_max_pool_forward(Z, bias, C, H, W, P):
                     P[o, b] = max(m, 0.0)
 
 
-@kernel(parallel=True)
+@kernel
 def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
     """dLoss/dZ from dLoss/dP for :func:`relu_max_pool_forward`, in one pass.
 
@@ -412,7 +411,7 @@ def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
     """
     B = GZ.shape[1]
     H2, W2 = H // 2, W // 2
-    for c in prange(C):
+    for c in range(C):
         if H % 2 or W % 2:  # an odd last row/column was never pooled
             for i in range(c * H * W, (c + 1) * H * W):
                 for b in range(B):

@@ -9,18 +9,14 @@ inside compiled code.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Sequence
-from contextlib import nullcontext
 
 import numpy as np
 
 from . import conv as cv
 from . import network as nw
 from . import slots as sl
-from ._jit import parallel_is_concurrent
 from .activations import HIDDEN_ACTIVATIONS, PIECES
-from .blas import one_blas_thread
 from .init import INITS, init_layer
 from .losses import LOSS_OUTPUTS, LOSSES
 from .optimizers import OPTIMIZERS, SCHEDULES, add_penalty_gradient, scheduled_rate
@@ -44,11 +40,8 @@ DTYPES = {"float32": np.float32, "float64": np.float64}
 #: ``layer_outputs`` evaluates in one piece up to this many unit values.
 FRAME_MAX_VALUES = 2_000_000
 #: ``feature_maps`` takes at most this many images: its one-pass scratch is
-#: about 0.85 MB per MNIST image for conv (8, 16), so 64 images stay near 55 MB.
+#: about 0.5 MB per MNIST image for conv (8, 16), so 64 images stay near 32 MB.
 MAX_MAP_IMAGES = 64
-#: Held by a conv network's kernel call when parallel kernels must not run on
-#: two threads at once (no thread-safe threading layer: see :mod:`._jit`).
-_PARALLEL_TURNS = threading.Lock()
 
 
 def _read_only(A: np.ndarray) -> np.ndarray:
@@ -432,17 +425,6 @@ class MLP:
         self._remember(original, Y)
         return _read_only(Y)
 
-    def _kernel(self, run, *args):
-        """``run(*args)``: every network kernel is called through here. A conv
-        network's kernels run with BLAS at one thread (see :mod:`.blas`) and,
-        without a thread-safe threading layer (see :mod:`._jit`), take turns
-        with other threads' conv kernels. Dense networks run no parallel loops."""
-        if self._conv.shape[0] == 0:
-            return run(*args)
-        turns = nullcontext() if parallel_is_concurrent() else _PARALLEL_TURNS
-        with one_blas_thread(), turns:
-            return run(*args)
-
     # ----------------------------------------------------------- training
     def _train(self, X, Y, idx: np.ndarray, batch_size: int, in_epoch: bool = True) -> float:
         """Step through ``idx`` in batches; an epoch's batches count towards its
@@ -454,8 +436,7 @@ class MLP:
         else:
             norm_sums = np.zeros_like(self._norm_sums)
         return float(
-            self._kernel(
-                nw.train_batches,
+            nw.train_batches(
                 X,
                 Y,
                 idx,
@@ -571,8 +552,7 @@ class MLP:
         Y = self._targets(Y, X.shape[0])
         n = X.shape[0]
         bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=self.dtype)
-        total = self._kernel(
-            nw.loss_and_gradient,
+        total = nw.loss_and_gradient(
             X,
             Y,
             np.arange(n),
@@ -612,8 +592,7 @@ class MLP:
         with_loss = Y is not None
         Y = self._targets(Y, X.shape[0]) if with_loss else _read_only(np.zeros((0, 0), self.dtype))
         out = np.empty((self.n_units - first_unit, X.shape[0]), dtype=self.dtype)
-        total = self._kernel(
-            nw.evaluate,
+        total = nw.evaluate(
             X,
             Y,
             self._params,
@@ -658,23 +637,13 @@ class MLP:
         if self.n_units * n <= FRAME_MAX_VALUES:
             bufs = self._frame_scratch(n)
             padded = nw.conv_scratch(self._conv, n, np.float32)
-            self._kernel(
-                nw.forward_all,
-                X,
-                f32[0],
-                self._layout,
-                self._conv,
-                self._hp,
-                f32[1],
-                f32[2],
-                bufs,
-                padded,
+            nw.forward_all(
+                X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, padded
             )
             out = bufs[sl.A_, first:].copy()
         else:  # too large for one piece: evaluate in chunks
             out = np.empty((self.n_units - first, n), dtype=np.float32)
-            self._kernel(
-                nw.evaluate,
+            nw.evaluate(
                 X,
                 X[:0],
                 f32[0],
@@ -711,18 +680,7 @@ class MLP:
             f32 = [a.astype(np.float32) for a in (self._params, self._run_mean, self._run_var)]
         bufs = np.empty((sl.N_BUFS, self.n_units, n), dtype=np.float32)
         padded = nw.conv_scratch(self._conv, n, np.float32)
-        self._kernel(
-            nw.forward_all,
-            X,
-            f32[0],
-            self._layout,
-            self._conv,
-            self._hp,
-            f32[1],
-            f32[2],
-            bufs,
-            padded,
-        )
+        nw.forward_all(X, f32[0], self._layout, self._conv, self._hp, f32[1], f32[2], bufs, padded)
         maps = {}
         for s, row in enumerate(self._conv, start=1):
             c, h, w = int(row[cv.C_OUT]), int(row[cv.HEIGHT]), int(row[cv.WIDTH])
