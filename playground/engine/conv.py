@@ -47,20 +47,21 @@ the input gradient's twin zeroed before the product wrote it. With only 8 or
 profile (py-spy) put 38 % of an epoch in OpenBLAS's packing and zeroing and
 33 % in its multiply kernel. Measured per batch of 64 (float32, one thread,
 medians): the first layer's forward pass 0.70 ms with im2col + BLAS, 0.27 ms
-direct; the second's 1.82 against 1.07 ms. A whole epoch of the benchmark net
-(``bench_engine.py --only cnn_epoch``) went from 1.28x PyTorch's time (two
-threads each) to about 0.75x. Per batch of 64 (another run) the stages take: conv 1
-forward 0.17 ms, its ReLU + pool 0.03 ms forward and 0.17 ms backward, its
-kernel gradient 0.20 ms; conv 2 forward 1.05 ms, ReLU + pool 0.01 and 0.08
-ms, kernel and input gradients 1.92 ms.
+direct; the second's 1.82 against 1.07 ms; computing output channels in pairs
+(:func:`conv_same`) then took the second to 0.5-0.65 ms. A whole epoch of the
+benchmark net (``bench_engine.py --only cnn_epoch``, 60,000 images) went from
+1.28x PyTorch's time (two threads each; 6,000 images) to 0.59x. Per batch of 64 (another
+run) the stages take: conv 1 forward 0.16 ms, its ReLU + pool 0.03 ms forward
+and 0.16 ms backward, its kernel gradient 0.28 ms; conv 2 forward 0.66 ms,
+ReLU + pool 0.01 and 0.08 ms, kernel and input gradients 1.89 ms.
 
 Why one thread, like every other kernel here: the same kernels split over
-both cores by output channel (``parallel=True``, ``prange``) took 0.41x
-PyTorch's time, but Numba's cached parallel kernels are fragile. A cache that
-two processes filled at once (the browser tests' server and test process do;
-so do servers behind one nginx) made every later conv call segfault, Numba's
-issue 10128; and OpenMP's spinning threads slowed OpenBLAS's, so that every
-conv call needed BLAS held at one thread. Splitting the channels over Python
+both cores by output channel (``parallel=True``, ``prange``; before the
+pairing) took 0.41x PyTorch's time, but Numba's cached parallel kernels are
+fragile. A cache that two processes filled at once (the browser tests'
+server and test process do; so do servers behind one nginx) made every
+later conv call segfault, Numba's issue 10128; and OpenMP's spinning threads
+slowed OpenBLAS's, so that every conv call needed BLAS held at one thread. Splitting the channels over Python
 threads would need the training loop in Python, a batch at a time.
 """
 
