@@ -61,8 +61,9 @@ pairing) took 0.41x PyTorch's time, but Numba's cached parallel kernels are
 fragile. A cache that two processes filled at once (the browser tests'
 server and test process do; so do servers behind one nginx) made every
 later conv call segfault, Numba's issue 10128; and OpenMP's spinning threads
-slowed OpenBLAS's, so that every conv call needed BLAS held at one thread. Splitting the channels over Python
-threads would need the training loop in Python, a batch at a time.
+slowed OpenBLAS's, so that every conv call needed BLAS held at one thread.
+Splitting the channels over Python threads would need the training loop in
+Python, a batch at a time.
 """
 
 from __future__ import annotations
@@ -318,6 +319,17 @@ def _route_to_first_largest(a0, a1, a2, a3, bias, q, gp, gate, out):
         out[b] = gp[b] if hit else 0.0
 
 
+@kernel(inline="always")
+def _window_backward(A, s, W, bias, gp, gate, G):
+    """Max pooling's backward pass for the 2x2 window whose top left input is
+    row ``s`` of A (and of G): each of its four input rows in turn, by
+    :func:`_route_to_first_largest`."""
+    for q in range(4):
+        _route_to_first_largest(
+            A[s], A[s + 1], A[s + W], A[s + W + 1], bias, q, gp, gate, G[s + (q // 2) * W + q % 2]
+        )
+
+
 @kernel
 def pool_forward(kind, A, C, H, W, P):
     """2x2, stride-2 max or average pooling of the ``(C*H*W, B)`` block A into P."""
@@ -356,18 +368,7 @@ def pool_backward(kind, A, C, H, W, GP, GA):
                 s = c * H * W + 2 * y * W + 2 * x
                 o = (c * H2 + y) * W2 + x
                 if kind == MAX_POOL:
-                    for q in range(4):
-                        _route_to_first_largest(
-                            A[s],
-                            A[s + 1],
-                            A[s + W],
-                            A[s + W + 1],
-                            zero,
-                            q,
-                            GP[o],
-                            None,
-                            GA[s + (q // 2) * W + q % 2],
-                        )
+                    _window_backward(A, s, W, zero, GP[o], None, GA)
                 else:
                     for b in range(B):
                         g = 0.25 * GP[o, b]
@@ -422,18 +423,7 @@ def relu_max_pool_backward(Z, bias, C, H, W, P, GP, GZ):
             for x in range(W2):
                 s = c * H * W + 2 * y * W + 2 * x
                 o = (c * H2 + y) * W2 + x
-                for q in range(4):
-                    _route_to_first_largest(
-                        Z[s],
-                        Z[s + 1],
-                        Z[s + W],
-                        Z[s + W + 1],
-                        bc,
-                        q,
-                        GP[o],
-                        P[o],
-                        GZ[s + (q // 2) * W + q % 2],
-                    )
+                _window_backward(Z, s, W, bc, GP[o], P[o], GZ)
 
 
 # ------------------------------------------------------------------ layout
