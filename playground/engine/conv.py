@@ -175,12 +175,14 @@ def conv_same(Kw, bias, padded, Z, C_in, H, W, K, add_bias):
     spare = np.empty(n, dtype=Z.dtype)
     for c in range(0, c_out, 2):
         d = min(c + 1, c_out - 1)
+        bz = bias[c] if add_bias else 0.0
+        bw = bias[d] if add_bias else 0.0
         for y in range(H):
             z = Z[(c * H + y) * W : (c * H + y + 1) * W].reshape(n)
             w = spare if d == c else Z[(d * H + y) * W : (d * H + y + 1) * W].reshape(n)
             for i in range(n):
-                z[i] = bias[c] if add_bias else 0.0
-                w[i] = bias[d] if add_bias else 0.0
+                z[i] = bz
+                w[i] = bw
             for ci in range(C_in):
                 for ky in range(K):
                     r = (ci * Hp + y + ky) * Wp * B
