@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import panel as pn
+import scipy.linalg.cython_blas  # noqa: F401  (the BLAS Numba's np.dot calls: loaded to be limited)
+from threadpoolctl import threadpool_limits
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
@@ -46,6 +48,19 @@ def quiet_closed_tabs() -> None:
             logger.addFilter(ClosedTabs())
 
 
+def one_blas_thread() -> None:
+    """Hold BLAS to one thread in this process: NumPy's and the one SciPy lends to
+    Numba's ``np.dot`` (two OpenBLAS libraries, each with its own threads).
+
+    A server's products are small (a batch of 10 or 64), it serves several
+    pages, and the browsers watching often share its cores. OpenBLAS's extra
+    thread spins between products and takes a core from them: beside headless
+    Chromium on 2 cores the spiral page cost 17 ms of server CPU a frame with two
+    BLAS threads and 2 ms with one, and a conv net on the MNIST page trained 1.7
+    times faster (``benchmarks/bench_page.py``; README, "The live page")."""
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def serve(
     port: int = 5006,
     address: str = "127.0.0.1",
@@ -63,9 +78,11 @@ def serve(
     classroom's LAN name). A page nobody uses for ``idle_minutes`` pauses
     its training (default 10; 0 never). Each page's live frames travel on a
     websocket of their own (channel.py) unless ``live_socket`` is False.
+    BLAS computes on one thread (:func:`one_blas_thread`).
     """
     log.info("warming up the engine ...")
     warm_up()
+    one_blas_thread()
     quiet_closed_tabs()
     origins = list(allow_websocket_origin or [])
     hosts = (
