@@ -8,7 +8,7 @@ import time
 from page_driver import Browser, play
 
 from playground.ui.app import Playground
-from playground.ui.transport import SHARE, FairShare
+from playground.ui.transport import SHARE, FairShare, next_turn
 
 
 class _Page:
@@ -52,3 +52,39 @@ def test_every_playing_page_trains_and_a_paused_one_leaves_the_share():
         for page in pages:
             page.set_playing(False)  # Pause leaves the share
     assert all(page not in SHARE._costs for page in pages)
+
+
+def _turns(cost: float, seconds: float, tick: float = 0.05) -> int:
+    """Turns a lone page gets in ``seconds`` of a periodic callback every ``tick``
+    when each turn costs ``cost``: a tick that comes while a turn is still running
+    is skipped (as Tornado's PeriodicCallback does) and one before the page is due
+    does nothing."""
+    share, page = FairShare(), _Page()
+    share.join(page)
+    due, busy_until, turns = 0.0, 0.0, 0
+    for k in range(int(seconds / tick)):
+        now = k * tick
+        if now < busy_until or now < due:
+            continue
+        share.record(page, cost)
+        due = next_turn(due, now, tick, share)
+        busy_until, turns = now + cost, turns + 1
+    return turns
+
+
+def test_a_lone_page_whose_turns_outlast_a_tick_still_gets_its_share():
+    # A 45 ms turn is due every 45 / 0.8 = 56 ms. Counted from when each turn ran,
+    # every turn would wait for the second tick after it: one turn per 100 ms.
+    turns = _turns(cost=0.045, seconds=10.0)
+    assert abs(turns * 0.045 / 10.0 - SHARE.share) < 0.02
+    # cheap turns (the 2-D page's) still come at most once a tick
+    assert _turns(cost=0.002, seconds=10.0) == 200
+
+
+def test_a_page_that_was_not_due_saves_up_no_turns():
+    share, page = FairShare(), _Page()
+    share.join(page)
+    share.record(page, 0.040)  # due every 50 ms
+    # its last turn was due 10 s ago (it paused): the next is due about one interval
+    # from now (less at most a tick), not at once for 200 turns in a row
+    assert 10.0 - 0.05 < next_turn(due=0.0, now=10.0, tick_s=0.05, share=share) <= 10.05

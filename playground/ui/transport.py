@@ -56,6 +56,17 @@ class FairShare:
         return sum(self._costs.values()) / self.share
 
 
+def next_turn(due: float, now: float, tick_s: float, share: FairShare) -> float:
+    """When a page whose ticks come every ``tick_s`` seconds is due again, after
+    a turn that was due at ``due`` and ran at ``now``: one fair interval after it
+    was due, not after it ran. A turn waits for the next tick, so counting from
+    ``now`` would lose that wait every turn: with a 45 ms turn every 56 ms, the
+    turns would come every 100 ms, and a lone page would train 45 % of the time
+    instead of its 80 %. A page that was not due (it had paused, or others'
+    turns were long) counts from at most one tick ago, so it saves up no turns."""
+    return max(due, now - tick_s) + share.interval()
+
+
 #: Seconds after an automatic resume in which Play/space does not pause again.
 RESUME_GRACE_S = 0.8
 
@@ -300,7 +311,7 @@ class TrainingPage(pn.viewable.Viewer):
         before = self.session.epoch
         if self.train_tick() is not False:
             self.share.record(self, time.perf_counter() - t0)
-            self._next_work = now + self.share.interval()
+            self._next_work = next_turn(self._next_work, now, self.TICK_MS / 1000, self.share)
         self.stop_if_reached(before)
 
     def refuse_upload(self, filename: str, size: int) -> None:
