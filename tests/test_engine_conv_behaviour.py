@@ -155,6 +155,37 @@ def test_an_epoch_in_slices_equals_one_epoch_for_a_conv_net(rng):
 
 
 @pytest.mark.parametrize(
+    "kw",
+    [
+        dict(activation="relu", pool="max"),  # the one-pass ReLU + max pool
+        dict(activation="tanh", pool="average", batch_norm=True, dropout=0.2),
+    ],
+)
+def test_slices_keep_their_scratch_and_it_carries_nothing_from_one_to_the_next(rng, kw):
+    """A page trains a conv net one batch a slice, and the slices of an epoch share
+    one scratch (made afresh, it cost as much as the batch). Scratch spoilt with
+    NaN between slices changes nothing: every slice writes what it reads."""
+    X = rng.random((23, 64)).astype(np.float32)
+    Y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 23)]
+    kw = (
+        dict(conv=(3, 2), kernel=3, input_shape=(1, 8, 8), output="softmax", loss="softmax_ce") | kw
+    )
+    a, b = (MLP(64, (5,), 3, seed=2, dtype="float32", **kw) for _ in range(2))
+    for _ in range(2):
+        whole = a.train_epoch(X, Y, 4)
+        kept = None
+        while (part := b.train_partial(X, Y, 4, 1)) is None:
+            scratch = b._partial["scratch"]
+            assert kept is None or all(x is y for x, y in zip(scratch, kept))
+            kept = scratch
+            for block in scratch:
+                block.fill(np.nan)
+        assert b._partial == {}  # the epoch's scratch goes with it
+        assert part == pytest.approx(whole, rel=1e-6)
+        np.testing.assert_array_equal(a._params, b._params)
+
+
+@pytest.mark.parametrize(
     "kw,message",
     [
         (dict(conv=(4,)), "input_shape"),

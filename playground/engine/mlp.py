@@ -426,9 +426,15 @@ class MLP:
         return _read_only(Y)
 
     # ----------------------------------------------------------- training
-    def _train(self, X, Y, idx: np.ndarray, batch_size: int, in_epoch: bool = True) -> float:
+    def _train(
+        self, X, Y, idx: np.ndarray, batch_size: int, in_epoch: bool = True, scratch=None
+    ) -> float:
         """Step through ``idx`` in batches; an epoch's batches count towards its
-        gradient norms (``in_epoch``), a lone ``train_batch`` does not."""
+        gradient norms (``in_epoch``), a lone ``train_batch`` does not.
+        ``scratch`` is :func:`network.train_scratch`'s, kept by a caller that
+        trains in slices; without it, this call makes its own."""
+        if scratch is None:
+            scratch = self._train_scratch(min(batch_size, idx.shape[0]))
         self._hp[sl.LR] = self.current_learning_rate
         if in_epoch:
             norm_sums = self._norm_sums
@@ -456,8 +462,12 @@ class MLP:
                 self._run_var,
                 self._state,
                 norm_sums,
+                *scratch,
             )
         )
+
+    def _train_scratch(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        return nw.train_scratch(self._layout, self._conv, max(1, batch), self._params)
 
     def _begin_epoch(self) -> None:
         self._norm_sums.fill(0.0)
@@ -515,9 +525,15 @@ class MLP:
             order = permutation(n, self._state)
             self._partial = {"order": order, "pos": 0, "loss": 0.0}
             self._begin_epoch()
+        # the scratch of a full batch lives as long as the epoch's slices: made
+        # afresh for every slice it cost as much as training a conv batch
+        cap = min(batch_size, n)
+        scratch = self._partial.get("scratch")
+        if scratch is None or scratch[0].shape[2] != cap:
+            scratch = self._partial["scratch"] = self._train_scratch(cap)
         start = self._partial["pos"]
         stop = min(n, start + batch_size * max_batches)
-        loss = self._train(X, Y, order[start:stop], batch_size)
+        loss = self._train(X, Y, order[start:stop], batch_size, scratch=scratch)
         self._partial["loss"] += loss * (stop - start)
         self._partial["pos"] = stop
         if stop < n:
