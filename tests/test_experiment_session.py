@@ -211,6 +211,39 @@ def test_metrics_split_must_be_train_validation_or_test():
     assert Session().metrics("validation")["n"] == 0  # none held out by default
 
 
+def test_predict_hands_out_the_epochs_evaluation_until_anything_it_depends_on_changes():
+    s = Session(dataset="xor", validation_ratio=20, batch_norm=True)
+    s.step(2)
+    passes = []
+    model_predict = type(s.model).predict
+    s.model.predict = lambda X: passes.append(len(X)) or model_predict(s.model, X)
+
+    def fresh(split):
+        return model_predict(s.model, s._side(split, fed=True).X)
+
+    for split in ("test", "validation"):  # the row's own evaluation, no second pass
+        out = s.predict(split)
+        np.testing.assert_array_equal(out, fresh(split))
+        assert not out.flags.writeable and s.predict(split) is out
+    assert s.metrics("test")["accuracy"] == s.current["test_accuracy"] and passes == []
+    s.predict("train")  # the training side is not evaluated whole each epoch
+    assert len(passes) == 1
+    # anything the outputs depend on: a hand edit, the weights or batch norm's
+    # statistics changed behind the session's back, the training
+    s.set_weight(0, 0, 0, 0.5)
+    np.testing.assert_array_equal(s.predict("test"), fresh("test"))
+    for change in (
+        lambda: s.model._params.__setitem__(0, 1.5),
+        lambda: s.model._run_mean.__iadd__(0.25),
+        lambda: s.step(1),
+    ):
+        before = s.predict("test")
+        change()
+        after = s.predict("test")
+        np.testing.assert_array_equal(after, fresh("test"))
+        assert not np.array_equal(before, after)
+
+
 # ------------------------------------------------------------------- grid maps
 def test_predict_grid_is_the_network_over_the_grid_points():
     s = Session()

@@ -123,6 +123,9 @@ class Session:
         self._fed: dict[str, Split | None] = {}  # the same, standardized
         self._scaler = Standardizer.fit(np.empty((0, 0)), "none")
         self._augmented: tuple[tuple, np.ndarray] | None = None  # (key, this epoch's copy)
+        #: side -> (its fed inputs, the model's outputs digest, the outputs) of the
+        #: newest evaluation of that side (see :meth:`predict`)
+        self._outputs: dict[str, tuple[np.ndarray, int, np.ndarray]] = {}
         self._grid_cache: dict[tuple, np.ndarray] = {}
         self._baselines: dict | None = None  # of the current arrays (a page asks each frame)
         self._plan = make_plan(self.config)
@@ -258,10 +261,15 @@ class Session:
         self._splits()
         return self._scaler(X)
 
-    def _evaluate(self, split: Split | None) -> tuple[float | None, float | None]:
+    def _evaluate(
+        self, split: Split | None, side: str | None = None
+    ) -> tuple[float | None, float | None]:
         if split is None:
             return None, None
         loss, out = self._model.evaluate(split.X, split.Y)
+        if side is not None:  # :meth:`predict` hands these out while the weights stay
+            out.flags.writeable = False
+            self._outputs[side] = (split.X, self._model.outputs_digest(), out)
         if split.classes is None:
             return loss, None
         return loss, mx.accuracy(split.classes, mx.predicted_classes(out, self._plan.output))
@@ -269,8 +277,8 @@ class Session:
     def _row(self, learning_rate: float) -> dict:
         self._splits()
         train_loss, train_acc = self._evaluate(self._train_probe)
-        validation_loss, validation_acc = self._evaluate(self._fed["validation"])
-        test_loss, test_acc = self._evaluate(self._fed["test"])
+        validation_loss, validation_acc = self._evaluate(self._fed["validation"], "validation")
+        test_loss, test_acc = self._evaluate(self._fed["test"], "test")
         return {
             "epoch": self._model.epoch,
             "train_loss": train_loss,
@@ -437,9 +445,20 @@ class Session:
         return data.X, (data.classes if data.classes is not None else data.labels)
 
     def predict(self, split: str = "test") -> np.ndarray | None:
-        """Network outputs for the rows of one side (None if that side is empty)."""
+        """Network outputs for the rows of one side (None if that side is empty),
+        read-only. The newest history row's evaluation already made the test and
+        validation sides' outputs: while nothing they depend on has changed, those
+        are handed out again instead of a second pass (a page draws its test-set
+        views right after each epoch's row)."""
         data = self._side(split, fed=True)
-        return None if data is None else self._model.predict(data.X)
+        if data is None:
+            return None
+        kept = self._outputs.get(split)
+        if kept is not None and kept[0] is data.X and kept[1] == self._model.outputs_digest():
+            return kept[2]
+        out = self._model.predict(data.X)
+        out.flags.writeable = False
+        return out
 
     def metrics(self, split: str = "test") -> dict:
         """Metrics on the test (or training, or validation) set.
@@ -452,7 +471,7 @@ class Session:
         head = {"split": split, "kind": plan.kind}
         if data is None:
             return {**head, "n": 0}
-        out = self._model.predict(data.X)
+        out = self.predict(split)
         if not plan.is_classification:
             return {**head, **mx.regression_report(data.labels, out[:, 0])}
         predicted = mx.predicted_classes(out, plan.output)
