@@ -25,6 +25,7 @@ from playground.engine import MLP
 from playground.experiment import metrics as mx
 from playground.experiment.config import KNOBS, Config
 from playground.experiment.data import SPLITS, ExperimentData, Split
+from playground.experiment.evaluation import EpochEvaluation, rows_for
 from playground.experiment.history import History
 from playground.experiment.knobs import EFFECTS, Effect
 from playground.experiment.plan import Plan, make_plan
@@ -126,6 +127,8 @@ class Session:
         #: side -> (its fed inputs, the model's outputs digest, the outputs) of the
         #: newest evaluation of that side (see :meth:`predict`)
         self._outputs: dict[str, tuple[np.ndarray, int, np.ndarray]] = {}
+        #: The row of an epoch trained in slices, being evaluated in slices too
+        self._closing: EpochEvaluation | None = None
         self._grid_cache: dict[tuple, np.ndarray] = {}
         self._baselines: dict | None = None  # of the current arrays (a page asks each frame)
         self._plan = make_plan(self.config)
@@ -153,6 +156,8 @@ class Session:
         level, self._pending = self._pending, None
         if level is None:
             return
+        if level >= Effect.NETWORK:
+            self._closing = None  # its row would go with the history
         if level >= Effect.DATA:
             self._plan = make_plan(self.config)
             self._data = ExperimentData(self.config, self._plan, self._data.round)
@@ -183,8 +188,9 @@ class Session:
 
     @property
     def epoch(self) -> int:
-        """Epochs trained since the network was built or reset."""
-        return self.model.epoch
+        """Epochs trained and evaluated since the network was built or reset (an
+        epoch trained in slices counts once its row is in the history)."""
+        return self.model.epoch - (self._closing is not None)
 
     @property
     def gradient_norms(self) -> list[float]:
@@ -261,24 +267,42 @@ class Session:
         self._splits()
         return self._scaler(X)
 
-    def _evaluate(
-        self, split: Split | None, side: str | None = None
-    ) -> tuple[float | None, float | None]:
-        if split is None:
-            return None, None
-        loss, out = self._model.evaluate(split.X, split.Y)
-        if side is not None:  # :meth:`predict` hands these out while the weights stay
-            out.flags.writeable = False
-            self._outputs[side] = (split.X, self._model.outputs_digest(), out)
+    def _row_sides(self) -> list[tuple[str, Split | None]]:
+        """What a history row evaluates: the training sample and the other sides."""
+        self._splits()
+        return [
+            ("train", self._train_probe),
+            ("validation", self._fed["validation"]),
+            ("test", self._fed["test"]),
+        ]
+
+    def _score(
+        self, side: str, split: Split, evaluated: tuple[float, np.ndarray] | None = None
+    ) -> tuple[float, float | None]:
+        """Loss and accuracy of one side (evaluated now, or ``evaluated``); its
+        outputs are kept for :meth:`predict` while the weights stay."""
+        loss, out = evaluated if evaluated is not None else self._model.evaluate(split.X, split.Y)
+        out.flags.writeable = False
+        self._outputs[side] = (split.X, self._model.outputs_digest(), out)
         if split.classes is None:
             return loss, None
         return loss, mx.accuracy(split.classes, mx.predicted_classes(out, self._plan.output))
 
-    def _row(self, learning_rate: float) -> dict:
-        self._splits()
-        train_loss, train_acc = self._evaluate(self._train_probe)
-        validation_loss, validation_acc = self._evaluate(self._fed["validation"], "validation")
-        test_loss, test_acc = self._evaluate(self._fed["test"], "test")
+    def _row(self, learning_rate: float, evaluation: EpochEvaluation | None = None) -> dict:
+        """The history row of the weights as they are: every side evaluated now, or
+        taken from a finished ``evaluation``."""
+        if evaluation is None:
+            sides = self._row_sides()
+            scores = {side: self._score(side, split) for side, split in sides if split is not None}
+        else:
+            scores = {
+                side: self._score(side, split, (loss, out))
+                for side, (split, loss, out) in evaluation.results.items()
+            }
+        none = (None, None)
+        train_loss, train_acc = scores.get("train", none)
+        validation_loss, validation_acc = scores.get("validation", none)
+        test_loss, test_acc = scores.get("test", none)
         return {
             "epoch": self._model.epoch,
             "train_loss": train_loss,
@@ -297,6 +321,7 @@ class Session:
         if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
         self._sync()
+        self._end_closing()
         for _ in range(int(epochs)):
             if self._diverged or not self._train_epoch():
                 break
@@ -315,8 +340,14 @@ class Session:
     def train_slice(self, max_batches: int) -> dict | None:
         """Train at most ``max_batches`` steps of the current epoch (a page trains
         MNIST's 60,000 images in slices between redraws). Returns the new history
-        row when this slice finished the epoch, else None."""
+        row once the epoch is trained and evaluated, else None. The evaluation is
+        sliced too (:mod:`~playground.experiment.evaluation`), so the row of an
+        epoch may come a few slices after the one that trained its last batch;
+        until then :attr:`epoch` does not count it and :attr:`epoch_progress` is 1."""
         self._sync()
+        rows = rows_for(max_batches, self.config.batch_size)
+        if self._closing is not None:
+            return self._close(rows)
         train = self._fed_side("train")
         if self._diverged or train is None:
             return None
@@ -327,7 +358,24 @@ class Session:
             if not self._model.is_finite():
                 self._diverge("weights")
             return None
-        return self._history.last if self._finish_epoch(loss, rate) else None
+        if not self._trained_finite(loss):
+            return None
+        self._closing = EpochEvaluation(self._model, self._row_sides(), loss, rate)
+        return self._close(rows)
+
+    def _close(self, rows: int) -> dict | None:
+        """Evaluate about ``rows`` more rows of the epoch being closed; its row once
+        that is done (None if it diverged)."""
+        closing = self._closing
+        if not closing.advance(rows):
+            return None
+        self._closing = None
+        return self._history.last if self._record(self._row(closing.rate, closing)) else None
+
+    def _end_closing(self) -> None:
+        """Finish evaluating an epoch trained in slices, before the weights change."""
+        if self._closing is not None:
+            self._close(1 << 62)
 
     def _augment_seed(self) -> list[int]:
         """Augmentation of epoch e is seeded by (seed, e): reproducible runs, and
@@ -369,16 +417,24 @@ class Session:
 
     @property
     def epoch_progress(self) -> float:
-        """Share of the current epoch trained so far by :meth:`train_slice` (0 to 1)."""
-        return self._model.epoch_progress
+        """Share of the current epoch trained so far by :meth:`train_slice` (0 to 1;
+        1 while its row is being evaluated)."""
+        return 1.0 if self._closing is not None else self._model.epoch_progress
 
     def _finish_epoch(self, loss: float, rate: float) -> bool:
         """Check a finished epoch for divergence and record its history row."""
+        return self._trained_finite(loss) and self._record(self._row(rate))
+
+    def _trained_finite(self, loss: float) -> bool:
+        """Whether the training loss and the weights are finite (else it diverged)."""
         if not math.isfinite(loss):
             return self._diverge("training loss")
         if not self._model.is_finite():
             return self._diverge("weights")
-        row = self._row(rate)
+        return True
+
+    def _record(self, row: dict) -> bool:
+        """Add a finished epoch's row to the history, unless a loss diverged."""
         losses = ("train_loss", "validation_loss", "test_loss")
         if not all(row[k] is None or math.isfinite(row[k]) for k in losses):
             return self._diverge("loss")
@@ -405,12 +461,14 @@ class Session:
     def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
         """Give one edge a value typed by hand; :attr:`current` then describes it."""
         self._sync()
+        self._end_closing()
         self._model.set_weight(layer, out_unit, in_unit, value)
         self._edited = self._row(self._model.current_learning_rate)
 
     def set_bias(self, layer: int, unit: int, value: float) -> None:
         """Give one neuron's bias a value typed by hand."""
         self._sync()
+        self._end_closing()
         self._model.set_bias(layer, unit, value)
         self._edited = self._row(self._model.current_learning_rate)
 
@@ -604,5 +662,7 @@ class Session:
     def load_weights_json(self, text: str | bytes) -> None:
         """Load weights saved by :meth:`weights_json`; ValueError if the architecture
         differs. Clears a divergence, since the loaded weights are finite."""
-        load_weights_json(self.model, text)
+        self._sync()
+        self._end_closing()
+        load_weights_json(self._model, text)
         self._diverged, self._message = False, ""
