@@ -133,3 +133,35 @@ def test_softmax_regression_shows_ten_class_templates():
     assert scene["templates"] and scene["units"] == 10
     assert scene["colors"]["panel"] == DARK.panel  # empty confusion cells take it
     assert len(browser.kept[Section.WEIGHT_IMAGES]) == 10 * 784
+
+
+def test_the_end_of_an_epoch_is_evaluated_over_ticks_and_its_test_pass_reuses_that(monkeypatch):
+    """No tick evaluates a whole epoch's rows, a tick that only evaluated does not
+    count as training (the slices' size holds), and the confusion matrix drawn
+    after the epoch is the row's own pass, not a pass of its own."""
+    from playground.experiment import evaluation
+
+    monkeypatch.setattr(evaluation, "MIN_ROWS", 100)  # 100 rows a tick
+    monkeypatch.setattr(evaluation, "ROWS_PER_TRAINING_ROW", 0)
+    page, browser = _page(mnist_train=1200, mnist_test=400, batch_size=100)
+    model = page.session.model
+    passes = []
+    predict = type(model).predict
+    model.predict = lambda X: passes.append(len(X)) or predict(model, X)
+    page.set_playing(True)
+    evaluating = 0
+    while page.session.epoch == 0:
+        before, steps = page._per_batch, model.steps
+        page.train_tick()
+        if model.steps == steps:  # a tick that evaluated the end of the epoch
+            evaluating += 1
+            assert page._per_batch == before
+    # 1,200 training and 400 test rows, 100 a tick: the tick that trained the last
+    # batch evaluated 100 of them, 15 more ticks the rest
+    assert evaluating == 15 and page.session.epoch_progress < 1.0
+    page.train_tick()  # the pass's views are drawn on the ticks after the epoch
+    page.train_tick()
+    page.playing = False
+    assert passes == []  # neither the row nor its views needed a pass of their own
+    row = page.session.history.last
+    assert np.trace(browser.confusion()) == round(row["test_accuracy"] * 400)

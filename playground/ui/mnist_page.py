@@ -34,7 +34,7 @@ TICK_MS = 50
 #: Seconds of training per slice (the page stays responsive between slices).
 SLICE_S = 0.04
 #: Seconds a dense MNIST batch takes, about: the first slice's size before one is
-#: timed (a conv net's first slice is one batch: its batches cost 30-150 times more).
+#: timed (a conv net's first slice is one batch: its batches cost about 12 times more).
 DENSE_BATCH_S = 1e-3
 WEIGHTS_EVERY_S = 0.5
 #: Architectures offered for MNIST: none (softmax regression) up to three layers.
@@ -251,18 +251,20 @@ class MnistPage(TrainingPage):
         painted the last ones (then nothing: no training that is not shown)."""
         if not (self.flow.ready and self.flow.give_up_waiting()):
             return False
-        known, conv = self._per_batch, bool(self.session.model.conv)
-        if known is None:  # a dense batch takes ~1 ms; a conv net's, 30-150 times that
+        model = self.session.model
+        known, conv = self._per_batch, bool(model.conv)
+        if known is None:  # a dense batch takes ~1 ms; a conv net's, about 12 times that
             batches = 1 if conv else max(1, int(SLICE_S / DENSE_BATCH_S))
         else:
             batches = max(1, int(SLICE_S / known))
-        t0 = time.perf_counter()
+        t0, steps = time.perf_counter(), model.steps
         row = self.session.train_slice(batches)
-        per = (time.perf_counter() - t0) / batches
-        if row is None:  # only time the slices that did not end an epoch (no evaluation)
+        took = model.steps - steps
+        # time the slices that trained (one that only evaluated the end of an epoch
+        # is sized to cost about as much, but says nothing of a batch's cost)
+        if took:
+            per = (time.perf_counter() - t0) / took
             self._per_batch = per if known is None else 0.7 * known + 0.3 * per
-        elif known is None and conv:  # one conv batch was a whole epoch: still a measure
-            self._per_batch = per
         self._refresh(epoch_done=row is not None)
         return None
 
@@ -335,20 +337,26 @@ class MnistPage(TrainingPage):
         if epoch_done:  # each epoch trains on fresh copies (seeded by the epoch)
             self.frames.augmented_changed(self.session)
         if test_views:
-            # The test-set views cost ~50 ms each: spread them over the next
-            # ticks so that no tick keeps a click waiting for long. On a small
-            # subset every tick ends an epoch: then each tick still draws one
-            # view, so the views follow every other epoch instead of never.
+            # The epoch's test pass is taken now, from the outputs its row's
+            # evaluation made (the next slice changes the weights); its views
+            # are drawn over the next ticks so that no tick keeps a click
+            # waiting for long. On a small subset every tick ends an epoch: then
+            # each tick still draws one view, so the views follow every other
+            # epoch instead of never.
             if self._pending:
                 self._pending.pop(0)()
             if epoch_done and not self._pending:
-                self._pending = [self._show_metrics, self._show_gallery]
+                self._test = TestPass.of(self.session)
+                self._pending = [self._draw_metrics, self._show_gallery]
         self._render()
 
     def _show_metrics(self) -> None:
         """A new pass over the test set: the confusion matrix and the per-class
         table now, the gallery drawn next (or a cell clicked later) from it too."""
         self._test = TestPass.of(self.session)
+        self._draw_metrics()
+
+    def _draw_metrics(self) -> None:
         self.frames.test_pass_changed(self._test)
 
     def _show_gallery(self) -> None:
