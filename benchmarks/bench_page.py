@@ -4,6 +4,7 @@
                                     [--json]
     python benchmarks/bench_page.py --compare [--seconds 10] [--repeats 3] [--json]
     python benchmarks/bench_page.py --frame-cost [--json]
+    python benchmarks/bench_page.py --mnist [--seconds 20] [--repeats 3] [--json]
 
 Starts ``playground serve``, opens the page in headless Chromium (Debian's
 ``chromium``, 1600x1000 as the original's ``measure.py`` does), presses Play and,
@@ -28,6 +29,12 @@ costs: the 2-D page on the default setup and the spiral (and the spiral with
 every view inside the network open), the MNIST page for a
 frame with the counter, progress and readouts only, with the weight images,
 and with the test-set views (confusion counts, per-class table, gallery).
+
+``--mnist`` plays the MNIST page (the default dense network, and conv 8,16) and
+reads its epoch counter and progress bar on every animation frame: epochs trained
+a second, how often the view changes and the longest it stood still (an epoch's
+end evaluates the test set and a training sample). The reference, in the same
+run: the same network's whole epochs trained headless in this process.
 
 Not a test: machines differ and are noisy. The README quotes its output.
 """
@@ -72,24 +79,27 @@ SETUPS = (
     ("circle 4-2, 10 epochs per frame", "", 10, None),  # the original has no such knob
 )
 
-# Finds #epoch through Panel's shadow roots, then records each change of its text.
+# Finds #epoch (and with ``progress``, the MNIST page's progress bar) through
+# Panel's shadow roots, then records each change of what they show.
 SAMPLER = """
-async (seconds) => {
-  const find = (root) => {
-    const hit = root.querySelector('#epoch');
+async ([seconds, progress]) => {
+  const find = (root, selector) => {
+    const hit = root.querySelector(selector);
     if (hit) return hit;
     for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) { const f = find(el.shadowRoot); if (f) return f; }
+      if (el.shadowRoot) { const f = find(el.shadowRoot, selector); if (f) return f; }
     }
     return null;
   };
   const changes = [];
-  let last = null, el = null;
+  let last = null, el = null, bar = null;
   const t0 = performance.now();
   await new Promise((resolve) => {
     const tick = (now) => {
-      if (!el || !el.isConnected) el = find(document);
-      const text = el ? el.textContent : null;
+      if (!el || !el.isConnected) el = find(document, '#epoch');
+      if (progress && (!bar || !bar.isConnected)) bar = find(document, 'progress');
+      let text = el ? el.textContent : null;
+      if (progress && text !== null) text += ' ' + (bar ? bar.getAttribute('value') : '');
       if (text !== last) { changes.push([now, text]); last = text; }
       if (now - t0 < seconds * 1000) requestAnimationFrame(tick); else resolve();
     };
@@ -122,7 +132,7 @@ def measure_ours(
         page.get_by_role("button", name="▶ Play").click()
         time.sleep(2)  # let the loop settle
         cpu0 = cpu_seconds(pid)
-        changes = page.evaluate(SAMPLER, seconds)
+        changes = page.evaluate(SAMPLER, [seconds, False])
         cpu1 = cpu_seconds(pid)
         page.get_by_role("button", name="❚❚ Pause").click()
     finally:
@@ -194,6 +204,83 @@ def compare(seconds: float, repeats: int, peer: Path, extra: tuple = ()) -> list
                 flush=True,
             )
         browser.close()
+    return rows
+
+
+#: (name, knobs) for ``--mnist``: the page opens ``?mode=mnist&<knobs>``
+MNIST_SETUPS = (
+    ("MNIST dense 784-128-10 (default)", ""),
+    ("MNIST conv 8,16", "conv=8,16"),
+)
+
+
+def measure_mnist(base: str, pid: int, browser, query: str, seconds: float) -> dict:
+    """The MNIST page playing for ``seconds``: epochs trained a second (the counter
+    and the progress bar), the longest the view stood still, and the server's CPU."""
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(f"{base}/?{query}")
+        page.locator("#epoch").wait_for(timeout=60_000)
+        page.wait_for_function(
+            "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
+        )
+        page.get_by_role("button", name="▶ Play").click()
+        time.sleep(2)  # let the loop settle
+        cpu0 = cpu_seconds(pid)
+        changes = page.evaluate(SAMPLER, [seconds, True])
+        cpu1 = cpu_seconds(pid)
+        page.get_by_role("button", name="❚❚ Pause").click()
+    finally:
+        page.close()
+    seen = [(t, text.replace(",", "").split()) for t, text in changes[1:] if text]
+    shown = [(t, int(e) + int(pct) / 100) for t, (e, pct) in seen]
+    span = (shown[-1][0] - shown[0][0]) / 1000
+    gaps = [b - a for (a, _), (b, _) in zip(shown, shown[1:])]
+    return {
+        "epochs_per_s": (shown[-1][1] - shown[0][1]) / span,
+        "longest_still_ms": max(gaps),
+        "median_change_ms": statistics.median(gaps),
+        "server_cores": (cpu1 - cpu0) / span,
+    }
+
+
+def headless_epochs_per_s(knobs: str, epochs: int = 3) -> float:
+    """The same network trained whole epochs in this process, no page: the reference."""
+    from playground.experiment import Config, Session
+
+    session = Session(Config.from_query(f"dataset=mnist&{knobs}")[0])
+    session.step(1)  # data, compile cache, first touch
+    times = []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        session.step(1)
+        times.append(time.perf_counter() - t0)
+    return 1 / statistics.median(times)
+
+
+def mnist(seconds: float, repeats: int) -> list[dict]:
+    """Each MNIST setup on the page (``repeats`` times) beside headless training."""
+    runs: dict[str, list[dict]] = {name: [] for name, _ in MNIST_SETUPS}
+    with servers(1) as (base, pids), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        for _ in range(repeats):
+            for name, knobs in MNIST_SETUPS:
+                query = f"mode=mnist&{knobs}"
+                runs[name].append(measure_mnist(base, pids[0], browser, query, seconds))
+        browser.close()
+    rows = []
+    for name, knobs in MNIST_SETUPS:
+        row = {key: _median(runs[name], key) for key in runs[name][0]}
+        row.update(setup=name, repeats=repeats, headless_epochs_per_s=headless_epochs_per_s(knobs))
+        row["ratio"] = row["epochs_per_s"] / row["headless_epochs_per_s"]
+        rows.append(row)
+        print(
+            f"{name}: the page {row['epochs_per_s']:.3f} epochs/s, headless "
+            f"{row['headless_epochs_per_s']:.3f} (ratio {row['ratio']:.2f}); the view changes "
+            f"every {row['median_change_ms']:.0f} ms (median), longest still "
+            f"{row['longest_still_ms']:.0f} ms; server {row['server_cores']:.2f} cores",
+            flush=True,
+        )
     return rows
 
 
@@ -278,6 +365,9 @@ def main() -> None:
         "--frame-cost", action="store_true", help="in one process, no browser: a frame's cost"
     )
     ap.add_argument("--views", action="store_true", help="open every view inside the network")
+    ap.add_argument(
+        "--mnist", action="store_true", help="the MNIST page (dense, conv) beside headless epochs"
+    )
     ap.add_argument("--json", action="store_true", help="end with JSON lines")
     args = ap.parse_args()
     extra = ("--bokeh-frames",) if args.bokeh_frames else ()
@@ -290,6 +380,11 @@ def main() -> None:
                 f"{row['page']}: {row['frame_ms']:.3f} ms to build and pack a frame "
                 f"(training it: {row['training_ms']:.2f} ms{extra})"
             )
+            if args.json:
+                print(json.dumps(row))
+        return
+    if args.mnist:
+        for row in mnist(args.seconds, args.repeats):
             if args.json:
                 print(json.dumps(row))
         return
