@@ -32,9 +32,11 @@ and with the test-set views (confusion counts, per-class table, gallery).
 
 ``--mnist`` plays the MNIST page (the default dense network, and conv 8,16) and
 reads its epoch counter and progress bar on every animation frame: epochs trained
-a second, how often the view changes and the longest it stood still (an epoch's
-end evaluates the test set and a training sample). The reference, in the same
-run: the same network's whole epochs trained headless in this process.
+a second and how often the view changes. Meanwhile it asks the server for a page
+that does not exist every 50 ms and times the answer (median and longest): how
+long a click, or another student's page, waits while this one trains. The
+reference, in the same run: the same network's whole epochs trained headless in
+this process.
 
 Not a test: machines differ and are noisy. The README quotes its output.
 """
@@ -42,11 +44,15 @@ Not a test: machines differ and are noisy. The README quotes its output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench_load import cpu_seconds, servers
@@ -216,7 +222,7 @@ MNIST_SETUPS = (
 
 def measure_mnist(base: str, pid: int, browser, query: str, seconds: float) -> dict:
     """The MNIST page playing for ``seconds``: epochs trained a second (the counter
-    and the progress bar), the longest the view stood still, and the server's CPU."""
+    and the progress bar), how soon the server answers meanwhile, and its CPU."""
     page = browser.new_page(viewport=VIEWPORT)
     try:
         page.goto(f"{base}/?{query}")
@@ -227,7 +233,10 @@ def measure_mnist(base: str, pid: int, browser, query: str, seconds: float) -> d
         page.get_by_role("button", name="▶ Play").click()
         time.sleep(2)  # let the loop settle
         cpu0 = cpu_seconds(pid)
-        changes = page.evaluate(SAMPLER, [seconds, True])
+        with ThreadPoolExecutor(1) as pool:
+            pings = pool.submit(answer_times, base, seconds)
+            changes = page.evaluate(SAMPLER, [seconds, True])
+            answers = pings.result()
         cpu1 = cpu_seconds(pid)
         page.get_by_role("button", name="❚❚ Pause").click()
     finally:
@@ -238,10 +247,25 @@ def measure_mnist(base: str, pid: int, browser, query: str, seconds: float) -> d
     gaps = [b - a for (a, _), (b, _) in zip(shown, shown[1:])]
     return {
         "epochs_per_s": (shown[-1][1] - shown[0][1]) / span,
-        "longest_still_ms": max(gaps),
         "median_change_ms": statistics.median(gaps),
+        "answer_median_ms": statistics.median(answers),
+        "answer_max_ms": max(answers),
         "server_cores": (cpu1 - cpu0) / span,
     }
+
+
+def answer_times(base: str, seconds: float, every_s: float = 0.05) -> list[float]:
+    """Milliseconds the server takes to answer a request (a 404, made on the same
+    event loop as the pages' frames and clicks) every ``every_s`` for ``seconds``:
+    how long a click or another page would wait while this one trains."""
+    times, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        t0 = time.perf_counter()
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/no-such-page", timeout=30).read()
+        times.append((time.perf_counter() - t0) * 1000)
+        time.sleep(every_s)
+    return times
 
 
 def headless_epochs_per_s(knobs: str, epochs: int = 3) -> float:
@@ -277,8 +301,9 @@ def mnist(seconds: float, repeats: int) -> list[dict]:
         print(
             f"{name}: the page {row['epochs_per_s']:.3f} epochs/s, headless "
             f"{row['headless_epochs_per_s']:.3f} (ratio {row['ratio']:.2f}); the view changes "
-            f"every {row['median_change_ms']:.0f} ms (median), longest still "
-            f"{row['longest_still_ms']:.0f} ms; server {row['server_cores']:.2f} cores",
+            f"every {row['median_change_ms']:.0f} ms (median); the server answers in "
+            f"{row['answer_median_ms']:.1f} ms (median), {row['answer_max_ms']:.0f} ms at most; "
+            f"server {row['server_cores']:.2f} cores",
             flush=True,
         )
     return rows

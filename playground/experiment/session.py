@@ -345,15 +345,15 @@ class Session:
         epoch may come a few slices after the one that trained its last batch;
         until then :attr:`epoch` does not count it and :attr:`epoch_progress` is 1."""
         self._sync()
-        rows = rows_for(max_batches, self.config.batch_size)
+        batch_size = self.config.batch_size
         if self._closing is not None:
-            return self._close(rows)
+            return self._close(rows_for(max_batches, batch_size))
         train = self._fed_side("train")
         if self._diverged or train is None:
             return None
-        rate = self._model.current_learning_rate
+        rate, steps = self._model.current_learning_rate, self._model.steps
         X = self._epoch_inputs(train)
-        loss = self._model.train_partial(X, train.Y, self.config.batch_size, max_batches)
+        loss = self._model.train_partial(X, train.Y, batch_size, max_batches)
         if loss is None:
             if not self._model.is_finite():
                 self._diverge("weights")
@@ -361,7 +361,8 @@ class Session:
         if not self._trained_finite(loss):
             return None
         self._closing = EpochEvaluation(self._model, self._row_sides(), loss, rate)
-        return self._close(rows)
+        # what is left of this slice goes to the evaluation
+        return self._close(rows_for(max_batches - (self._model.steps - steps), batch_size))
 
     def _close(self, rows: int) -> dict | None:
         """Evaluate about ``rows`` more rows of the epoch being closed; its row once
