@@ -211,6 +211,23 @@ def test_an_epoch_trained_in_slices_equals_one_whole_epoch(rng):
     assert sliced.gradient_norms == pytest.approx(whole.gradient_norms, rel=1e-12)
 
 
+def test_rows_of_a_set_evaluate_as_that_chunk_and_check_the_set_once(rng):
+    X, Y = rng.normal(size=(50, 3)), np.sign(rng.normal(size=(50, 1)))
+    X.flags.writeable = Y.flags.writeable = False  # read-only: checked once, remembered
+    net = MLP(3, (4,), 1, seed=1)
+    net.evaluate(X, Y)
+    for start, stop in [(0, 10), (10, 37), (37, 50), (45, None)]:
+        loss, out = net.evaluate(X, Y, start, stop)
+        chunk = net.evaluate(X[start:stop].copy(), Y[start:stop].copy())
+        assert loss == pytest.approx(chunk[0], rel=1e-12)
+        np.testing.assert_array_equal(out, chunk[1])
+    # the network remembers the set it checked, not chunks of it (which would push
+    # out the arrays it checked before: MNIST's training images, 47 million values)
+    assert len(net._checked) == 2 and net._checked[0] is X and net._checked[1] is Y
+    with pytest.raises(ValueError, match="empty"):
+        net.evaluate(X, Y, 50, 60)
+
+
 def test_mean_absolute_error_fits_a_line_through_an_outlier_that_pulls_square_loss_away():
     """Deck 002's point: one wild label drags a least-squares line towards it,
     while the absolute error, a median-like fit, keeps the line of the other points."""

@@ -604,10 +604,16 @@ class MLP:
         return self._split(self._grad, True)
 
     # --------------------------------------------------------- evaluation
-    def _evaluate(self, X, Y, first_unit: int) -> tuple[float, np.ndarray]:
+    def _evaluate(
+        self, X, Y, first_unit: int, start: int = 0, stop: int | None = None
+    ) -> tuple[float, np.ndarray]:
         X = self._inputs(X)
         with_loss = Y is not None
         Y = self._targets(Y, X.shape[0]) if with_loss else _read_only(np.zeros((0, 0), self.dtype))
+        if start != 0 or stop is not None:  # (rows of C-ordered arrays: still C-ordered)
+            X, Y = X[start:stop], Y[start:stop] if with_loss else Y
+            if X.shape[0] == 0:
+                raise ValueError(f"rows {start}:{stop} are empty")
         out = np.empty((self.n_units - first_unit, X.shape[0]), dtype=self.dtype)
         total = nw.evaluate(
             X,
@@ -633,9 +639,13 @@ class MLP:
         """Mean data loss on (X, Y) in evaluation mode (no dropout, running BN stats)."""
         return self._evaluate(X, Y, self.n_units - self.sizes[-1])[0]
 
-    def evaluate(self, X, Y) -> tuple[float, np.ndarray]:
-        """``(mean loss, outputs)`` in one pass: what a per-epoch report needs."""
-        loss, out = self._evaluate(X, Y, self.n_units - self.sizes[-1])
+    def evaluate(self, X, Y, start: int = 0, stop: int | None = None) -> tuple[float, np.ndarray]:
+        """``(mean loss, outputs)`` in one pass: what a per-epoch report needs. Of
+        rows ``start:stop`` only, when given: a caller that evaluates a large set a
+        chunk at a time passes the whole set each time, so that a read-only one
+        is checked once (a chunk of its own would be checked again, and push the
+        arrays checked before out of the network's memory of them)."""
+        loss, out = self._evaluate(X, Y, self.n_units - self.sizes[-1], start, stop)
         return loss, np.ascontiguousarray(out.T)
 
     def layer_outputs(self, X) -> list[np.ndarray]:

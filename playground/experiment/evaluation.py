@@ -60,7 +60,7 @@ class EpochEvaluation:
             name, split = self._todo[0]
             n = split.X.shape[0]
             end = min(n, self._row + rows)
-            loss, out = self.model.evaluate(split.X[self._row : end], split.Y[self._row : end])
+            loss, out = self.model.evaluate(split.X, split.Y, self._row, end)
             self._chunks.append((loss, end - self._row, out))
             rows -= end - self._row
             self._row = end
