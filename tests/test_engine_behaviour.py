@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -223,9 +225,23 @@ def test_rows_of_a_set_evaluate_as_that_chunk_and_check_the_set_once(rng):
         np.testing.assert_array_equal(out, chunk[1])
     # the network remembers the set it checked, not chunks of it (which would push
     # out the arrays it checked before: MNIST's training images, 47 million values)
-    assert len(net._checked) == 2 and net._checked[0] is X and net._checked[1] is Y
+    remembered = [ref() for ref in net._checked]
+    assert len(remembered) == 2 and remembered[0] is X and remembered[1] is Y
+    del remembered
     with pytest.raises(ValueError, match="empty"):
         net.evaluate(X, Y, 50, 60)
+
+
+def test_checked_arrays_are_remembered_weakly():
+    X = np.zeros((4, 2))
+    X.flags.writeable = False
+    net = MLP(2, (2,), 1)
+    net.predict(X)
+    assert net._known(X)
+    ref = net._checked[-1]
+    del X
+    gc.collect()
+    assert ref() is None  # the network did not keep the data alive
 
 
 def test_mean_absolute_error_fits_a_line_through_an_outlier_that_pulls_square_loss_away():

@@ -398,6 +398,15 @@ def test_the_end_of_an_epoch_in_slices_is_evaluated_in_slices_too(monkeypatch):
         np.testing.assert_allclose(sliced.predict(side), whole.predict(side), rtol=1e-5, atol=1e-6)
 
 
+def test_after_an_epoch_of_mnist_the_network_still_knows_every_side_it_checked():
+    s = Session(dataset="mnist", mnist_train=1200, mnist_test=300, validation_ratio=10)
+    while s.train_slice(5) is None:  # train, evaluate the training sample and both sides
+        pass
+    sides = [s._fed_side(side) for side in ("train", "validation", "test")]
+    arrays = [a for side in sides for a in (side.X, side.Y)] + [s._train_probe.X]
+    assert all(s.model._known(a) for a in arrays)  # the next slice checks nothing again
+
+
 def test_an_epoch_being_evaluated_gets_its_row_before_the_weights_change(monkeypatch):
     first, second = _closing_in_slices(monkeypatch)
     for session, change in (

@@ -9,6 +9,7 @@ inside compiled code.
 from __future__ import annotations
 
 import math
+import weakref
 import zlib
 from collections.abc import Sequence
 
@@ -43,6 +44,12 @@ FRAME_MAX_VALUES = 2_000_000
 #: ``feature_maps`` takes at most this many images: its one-pass scratch is
 #: about 0.5 MB per MNIST image for conv (8, 16), so 64 images stay near 32 MB.
 MAX_MAP_IMAGES = 64
+#: Read-only arrays a network remembers having checked: a session's epoch uses
+#: eight (inputs and targets of the training side, the training sample it
+#: evaluates, the validation and the test side). With four, the end of every
+#: MNIST epoch pushed out the training images, and the next slice scanned their
+#: 47 million values again (40-70 ms on a served page).
+CHECKED_KEPT = 8
 
 
 def _read_only(A: np.ndarray) -> np.ndarray:
@@ -224,7 +231,8 @@ class MLP:
         self._norm_batches = 0
         self._last_norm_sums = np.zeros(len(self.sizes) - 1)
         self._last_norm_batches = 0
-        self._checked: tuple[np.ndarray, ...] = ()  # read-only arrays already validated
+        #: read-only arrays already validated (weakly: they are not kept alive)
+        self._checked: tuple[weakref.ref, ...] = ()
 
         self._hp = np.zeros(sl.N_HP)
         self._hp[sl.BN_EPS] = 1e-5
@@ -391,11 +399,12 @@ class MLP:
         one); scanning MNIST's 47 million values for NaN each time would cost
         more than a slice of training. Read-only arrays cannot have changed.
         """
-        return any(A is k for k in self._checked)
+        return any(ref() is A for ref in self._checked)
 
     def _remember(self, original, checked: np.ndarray) -> None:
+        """Remember a read-only array checked: the last :data:`CHECKED_KEPT`."""
         if checked is original and not checked.flags.writeable:
-            self._checked = (*self._checked[-3:], checked)
+            self._checked = (*self._checked[1 - CHECKED_KEPT :], weakref.ref(checked))
 
     def _inputs(self, X) -> np.ndarray:
         if self._known(X):
