@@ -165,3 +165,19 @@ def test_the_end_of_an_epoch_is_evaluated_over_ticks_and_its_test_pass_reuses_th
     assert passes == []  # neither the row nor its views needed a pass of their own
     row = page.session.history.last
     assert np.trace(browser.confusion()) == round(row["test_accuracy"] * 400)
+
+
+def test_pausing_while_an_epoch_is_evaluated_shows_that_epochs_row(monkeypatch):
+    from playground.experiment import evaluation
+
+    monkeypatch.setattr(evaluation, "MIN_ROWS", 100)
+    monkeypatch.setattr(evaluation, "ROWS_PER_TRAINING_ROW", 0)
+    page, browser = _page(mnist_train=1200, mnist_test=400, batch_size=100)
+    page.set_playing(True)
+    while page.session.epoch_progress < 1.0:  # trained, now being evaluated
+        page.train_tick()
+    assert page.session.epoch == 0 and len(page.session.history) == 1
+    page.set_playing(False)
+    assert page.session.epoch == 1 and page.session.history.last["epoch"] == 1
+    row = page.session.history.last
+    assert np.trace(browser.confusion()) == round(row["test_accuracy"] * 400)

@@ -41,10 +41,10 @@ class EpochEvaluation:
     evaluated a chunk at a time by :meth:`advance`; :attr:`results` then maps each
     name to ``(split, loss, outputs)``, the split being the one evaluated."""
 
-    def __init__(self, model: MLP, sides: list[tuple[str, Split | None]], loss: float, rate: float):
+    def __init__(self, model: MLP, sides: list[tuple[str, Split | None]], rate: float):
         self.model = model
-        #: The epoch's training loss and learning rate, for its row.
-        self.loss, self.rate = loss, rate
+        #: The learning rate the epoch trained with, for its row.
+        self.rate = rate
         self._todo = [(name, split) for name, split in sides if split is not None]
         self._row = 0
         self._chunks: list[tuple[float, int, np.ndarray]] = []

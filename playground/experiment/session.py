@@ -321,7 +321,7 @@ class Session:
         if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
             raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
         self._sync()
-        self._end_closing()
+        self.finish_epoch()
         for _ in range(int(epochs)):
             if self._diverged or not self._train_epoch():
                 break
@@ -360,7 +360,7 @@ class Session:
             return None
         if not self._trained_finite(loss):
             return None
-        self._closing = EpochEvaluation(self._model, self._row_sides(), loss, rate)
+        self._closing = EpochEvaluation(self._model, self._row_sides(), rate)
         # what is left of this slice goes to the evaluation
         return self._close(rows_for(max_batches - (self._model.steps - steps), batch_size))
 
@@ -373,8 +373,10 @@ class Session:
         self._closing = None
         return self._history.last if self._record(self._row(closing.rate, closing)) else None
 
-    def _end_closing(self) -> None:
-        """Finish evaluating an epoch trained in slices, before the weights change."""
+    def finish_epoch(self) -> None:
+        """Finish evaluating an epoch trained in slices now, if one is being
+        evaluated: before the weights change, or when a page pauses (it shows
+        that epoch's row)."""
         if self._closing is not None:
             self._close(1 << 62)
 
@@ -462,14 +464,14 @@ class Session:
     def set_weight(self, layer: int, out_unit: int, in_unit: int, value: float) -> None:
         """Give one edge a value typed by hand; :attr:`current` then describes it."""
         self._sync()
-        self._end_closing()
+        self.finish_epoch()
         self._model.set_weight(layer, out_unit, in_unit, value)
         self._edited = self._row(self._model.current_learning_rate)
 
     def set_bias(self, layer: int, unit: int, value: float) -> None:
         """Give one neuron's bias a value typed by hand."""
         self._sync()
-        self._end_closing()
+        self.finish_epoch()
         self._model.set_bias(layer, unit, value)
         self._edited = self._row(self._model.current_learning_rate)
 
@@ -505,10 +507,11 @@ class Session:
 
     def predict(self, split: str = "test") -> np.ndarray | None:
         """Network outputs for the rows of one side (None if that side is empty),
-        read-only. The newest history row's evaluation already made the test and
-        validation sides' outputs: while nothing they depend on has changed, those
-        are handed out again instead of a second pass (a page draws its test-set
-        views right after each epoch's row)."""
+        read-only. The newest history row's evaluation already made the outputs of
+        the sides it evaluated (test, validation, and training where its sample is
+        all of it): while nothing they depend on has changed, those are handed out
+        again instead of a second pass (a page draws its test-set views right after
+        each epoch's row)."""
         data = self._side(split, fed=True)
         if data is None:
             return None
@@ -664,6 +667,6 @@ class Session:
         """Load weights saved by :meth:`weights_json`; ValueError if the architecture
         differs. Clears a divergence, since the loaded weights are finite."""
         self._sync()
-        self._end_closing()
+        self.finish_epoch()
         load_weights_json(self._model, text)
         self._diverged, self._message = False, ""

@@ -274,6 +274,7 @@ class MnistPage(TrainingPage):
         was_playing = self.playing
         super().set_playing(playing)
         if was_playing and not self.playing:
+            self.session.finish_epoch()  # an epoch being evaluated gets its row now
             self._refresh_all()
 
     def step_epoch(self) -> None:
