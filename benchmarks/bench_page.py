@@ -116,6 +116,15 @@ async ([seconds, progress]) => {
 """
 
 
+def _load(page, url: str) -> None:
+    """Open our page and wait until its counter is there and Bokeh is idle."""
+    page.goto(url)
+    page.locator("#epoch").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
+    )
+
+
 def measure_ours(
     base: str, pid: int, browser, query: str, seconds: float, epf: int, views: bool = False
 ) -> dict:
@@ -123,11 +132,7 @@ def measure_ours(
     (``views``: with every view inside the network open)."""
     page = browser.new_page(viewport=VIEWPORT)
     try:
-        page.goto(f"{base}/?{query}")
-        page.locator("#epoch").wait_for(timeout=60_000)
-        page.wait_for_function(
-            "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
-        )
+        _load(page, f"{base}/?{query}")
         if epf != 1:
             page.get_by_label("Epochs per frame").select_option(str(epf))
         if views:
@@ -225,11 +230,7 @@ def measure_mnist(base: str, pid: int, browser, query: str, seconds: float) -> d
     and the progress bar), how soon the server answers meanwhile, and its CPU."""
     page = browser.new_page(viewport=VIEWPORT)
     try:
-        page.goto(f"{base}/?{query}")
-        page.locator("#epoch").wait_for(timeout=60_000)
-        page.wait_for_function(
-            "() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].is_idle"
-        )
+        _load(page, f"{base}/?{query}")
         page.get_by_role("button", name="▶ Play").click()
         time.sleep(2)  # let the loop settle
         cpu0 = cpu_seconds(pid)
