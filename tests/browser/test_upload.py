@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_page import open_page
+from tests.browser.test_page import open_page, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +25,15 @@ def test_a_good_csv_replaces_the_points_and_trains(page: Page, server_url, tmp_p
     open_page(page, server_url + "/?dataset=xor")
     upload(page, good)
     expect(page.get_by_text("Loaded 16 points from mine.csv")).to_be_visible(timeout=20_000)
-    n_train = int(page.locator("#n-train").inner_text())
-    n_test = int(page.locator("#n-test").inner_text())
-    assert n_train + n_test == 16
+
+    def counted() -> int:
+        return int(page.locator("#n-train").inner_text()) + int(
+            page.locator("#n-test").inner_text()
+        )
+
+    # the notice is a widget and the counts come in the stage's next frame, on
+    # the page's own websocket: the two arrive in either order
+    wait_until(lambda: counted() == 16)
     with page.expect_download() as download:
         page.get_by_text("Download points (CSV)").click()
     saved = download.value.path().read_text().splitlines()
