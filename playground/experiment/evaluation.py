@@ -15,6 +15,8 @@ digits (about one part in a million).
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from playground.engine import MLP
@@ -50,12 +52,11 @@ class EpochEvaluation:
         self._chunks: list[tuple[float, int, np.ndarray]] = []
         self.results: dict[str, tuple[Split, float, np.ndarray]] = {}
 
-    @property
-    def done(self) -> bool:
-        return not self._todo
-
-    def advance(self, rows: int) -> bool:
-        """Evaluate about ``rows`` more rows (whole chunks); whether all are done."""
+    def advance(self, rows: int | None = None) -> bool:
+        """Evaluate about ``rows`` more rows (None: all, each side in one pass);
+        whether all are done."""
+        if rows is None:
+            rows = sys.maxsize
         while rows > 0 and self._todo:
             name, split = self._todo[0]
             n = split.X.shape[0]
@@ -68,7 +69,7 @@ class EpochEvaluation:
                 self.results[name] = (split, *_joined(self._chunks, n))
                 self._todo.pop(0)
                 self._row, self._chunks = 0, []
-        return self.done
+        return not self._todo
 
 
 def _joined(chunks: list[tuple[float, int, np.ndarray]], n: int) -> tuple[float, np.ndarray]:

@@ -277,11 +277,10 @@ class Session:
         ]
 
     def _score(
-        self, side: str, split: Split, evaluated: tuple[float, np.ndarray] | None = None
+        self, side: str, split: Split, loss: float, out: np.ndarray
     ) -> tuple[float, float | None]:
-        """Loss and accuracy of one side (evaluated now, or ``evaluated``); its
-        outputs are kept for :meth:`predict` while the weights stay."""
-        loss, out = evaluated if evaluated is not None else self._model.evaluate(split.X, split.Y)
+        """Loss and accuracy of one evaluated side; its outputs are kept for
+        :meth:`predict` while the weights stay."""
         out.flags.writeable = False
         self._outputs[side] = (split.X, self._model.outputs_digest(), out)
         if split.classes is None:
@@ -289,16 +288,15 @@ class Session:
         return loss, mx.accuracy(split.classes, mx.predicted_classes(out, self._plan.output))
 
     def _row(self, learning_rate: float, evaluation: EpochEvaluation | None = None) -> dict:
-        """The history row of the weights as they are: every side evaluated now, or
-        taken from a finished ``evaluation``."""
+        """The history row of the weights as they are: every side evaluated now (in
+        one pass each), or taken from a finished ``evaluation``."""
         if evaluation is None:
-            sides = self._row_sides()
-            scores = {side: self._score(side, split) for side, split in sides if split is not None}
-        else:
-            scores = {
-                side: self._score(side, split, (loss, out))
-                for side, (split, loss, out) in evaluation.results.items()
-            }
+            evaluation = EpochEvaluation(self._model, self._row_sides(), learning_rate)
+            evaluation.advance()
+        scores = {
+            side: self._score(side, split, loss, out)
+            for side, (split, loss, out) in evaluation.results.items()
+        }
         none = (None, None)
         train_loss, train_acc = scores.get("train", none)
         validation_loss, validation_acc = scores.get("validation", none)
@@ -364,9 +362,9 @@ class Session:
         # what is left of this slice goes to the evaluation
         return self._close(rows_for(max_batches - (self._model.steps - steps), batch_size))
 
-    def _close(self, rows: int) -> dict | None:
-        """Evaluate about ``rows`` more rows of the epoch being closed; its row once
-        that is done (None if it diverged)."""
+    def _close(self, rows: int | None) -> dict | None:
+        """Evaluate about ``rows`` more rows (None: all) of the epoch being closed;
+        its row once that is done (None if it diverged)."""
         closing = self._closing
         if not closing.advance(rows):
             return None
@@ -378,7 +376,7 @@ class Session:
         evaluated: before the weights change, or when a page pauses (it shows
         that epoch's row)."""
         if self._closing is not None:
-            self._close(1 << 62)
+            self._close(None)
 
     def _augment_seed(self) -> list[int]:
         """Augmentation of epoch e is seeded by (seed, e): reproducible runs, and
